@@ -1,0 +1,5 @@
+//! Request evaluation following AWS's documented policy evaluation logic.
+
+pub mod request;
+
+pub use request::{Context, Decision, Request};

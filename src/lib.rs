@@ -1,0 +1,8 @@
+//! iamscope: audits AWS IAM policies against documented roles.
+//!
+//! Data flows one way: inputs -> policy/account model -> lint / eval / audit ->
+//! findings -> report. Nothing upstream knows about output formats.
+
+pub mod eval;
+pub mod policy;
+pub mod report;

@@ -1,0 +1,5 @@
+//! The `iamscope` command-line tool.
+
+fn main() {
+    println!("iamscope");
+}

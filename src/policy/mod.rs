@@ -1,0 +1,6 @@
+//! The IAM policy model with source positions, and its strict parser.
+
+pub mod model;
+pub mod span;
+
+pub use model::*;

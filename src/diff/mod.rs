@@ -1,0 +1,4 @@
+//! Exact comparison of two policy sets.
+
+pub mod automaton;
+pub mod space;

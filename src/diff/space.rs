@@ -1,0 +1,565 @@
+//! The request space of one action group, cut into finitely many classes.
+//!
+//! For every variable a policy can test (the resource, and each condition key), we
+//! compute representative values such that every combination of the policies'
+//! atomic tests (a resource pattern, one condition value) that any real value can
+//! produce is produced by some representative. Evaluating both policy sets on the
+//! product of representatives then decides the comparison exactly. Where that
+//! guarantee cannot be given, the construct is reported as [`CannotProve`].
+
+use super::automaton::{self, CharClass, Elem, Pattern};
+use crate::policy::{Condition, ConditionOp, Operator, SetQualifier};
+use std::net::IpAddr;
+
+/// Why part of a comparison is not decided exactly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CannotProve {
+    /// What could not be decided, in one sentence.
+    pub reason: String,
+}
+
+impl CannotProve {
+    fn new(reason: impl Into<String>) -> Self {
+        CannotProve {
+            reason: reason.into(),
+        }
+    }
+}
+
+/// Product states visited at most per pattern set before giving up.
+pub const MAX_AUTOMATON_STATES: usize = 50_000;
+/// Representative values per multi-valued key at most (the key's states are subsets).
+const MAX_SET_REPRESENTATIVES: usize = 10;
+
+/// One state of a condition key in a request.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum KeyState {
+    /// The request does not carry the key.
+    Absent,
+    /// The request carries the key with these values (one for a single-valued key;
+    /// possibly none for a multi-valued key sent empty).
+    Values(Vec<String>),
+}
+
+/// How a key's values are compared, by operator family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Family {
+    String,
+    Numeric,
+    Date,
+    Bool,
+    Binary,
+    Ip,
+    /// `Null` only asks whether the key is present.
+    Presence,
+}
+
+fn family(op: ConditionOp) -> Family {
+    use ConditionOp::*;
+    match op {
+        StringEquals
+        | StringNotEquals
+        | StringEqualsIgnoreCase
+        | StringNotEqualsIgnoreCase
+        | StringLike
+        | StringNotLike
+        | ArnEquals
+        | ArnLike
+        | ArnNotEquals
+        | ArnNotLike => Family::String,
+        NumericEquals
+        | NumericNotEquals
+        | NumericLessThan
+        | NumericLessThanEquals
+        | NumericGreaterThan
+        | NumericGreaterThanEquals => Family::Numeric,
+        DateEquals
+        | DateNotEquals
+        | DateLessThan
+        | DateLessThanEquals
+        | DateGreaterThan
+        | DateGreaterThanEquals => Family::Date,
+        Bool => Family::Bool,
+        BinaryEquals => Family::Binary,
+        IpAddress | NotIpAddress => Family::Ip,
+        Null => Family::Presence,
+    }
+}
+
+/// What the request space allows for one key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyShape {
+    /// The key may be absent from the request.
+    pub may_be_absent: bool,
+    /// The key may be present in the request (false when the action never carries it).
+    pub may_be_present: bool,
+    /// The key may carry several values (it is multi-valued, or a set operator tests it).
+    pub multi_valued: bool,
+}
+
+/// The pattern a policy value stands for under a string-family operator.
+pub fn string_pattern(op: ConditionOp, value: &str) -> Pattern {
+    use ConditionOp::*;
+    match op {
+        StringEquals | StringNotEquals => Pattern::literal(value, false),
+        StringEqualsIgnoreCase | StringNotEqualsIgnoreCase => Pattern::literal(value, true),
+        StringLike | StringNotLike => Pattern::glob(value, false),
+        _ => arn_pattern(value),
+    }
+}
+
+/// An `ArnLike` pattern: wildcards stay inside their colon-delimited segment for the
+/// first five segments; the sixth (resource) segment may contain colons.
+pub fn arn_pattern(value: &str) -> Pattern {
+    let mut elems = Vec::new();
+    let mut colons = 0;
+    for c in value.chars() {
+        let class = if colons < 5 {
+            CharClass::NotColon
+        } else {
+            CharClass::Any
+        };
+        elems.push(match c {
+            '*' => Elem::Star(class),
+            '?' => Elem::One(class),
+            ':' => {
+                colons += 1;
+                Elem::Lit(':')
+            }
+            c => Elem::Lit(c),
+        });
+    }
+    Pattern::from_elems(elems)
+}
+
+/// The states of one condition key that together cover every behaviour of `conditions`
+/// (all of which test this key).
+pub fn key_states(
+    conditions: &[&Condition],
+    shape: KeyShape,
+) -> Result<Vec<KeyState>, CannotProve> {
+    let mut states = Vec::new();
+    if shape.may_be_absent {
+        states.push(KeyState::Absent);
+    }
+    if !shape.may_be_present {
+        return Ok(states);
+    }
+    let values = value_representatives(conditions)?;
+    let multi = shape.multi_valued || conditions.iter().any(|c| c.operator.value.set.is_some());
+    if !multi {
+        states.extend(values.into_iter().map(|v| KeyState::Values(vec![v])));
+        return Ok(states);
+    }
+    if values.len() > MAX_SET_REPRESENTATIVES {
+        return Err(CannotProve::new(format!(
+            "the multi-valued key `{}` is tested against {} classes of values; more than {MAX_SET_REPRESENTATIVES} are not enumerated",
+            conditions.first().map(|c| c.key.value.as_str()).unwrap_or_default(),
+            values.len()
+        )));
+    }
+    // A set's behaviour depends only on which value classes it contains.
+    for mask in 0u32..(1 << values.len()) {
+        let set = values
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| mask >> i & 1 == 1)
+            .map(|(_, v)| v.clone())
+            .collect();
+        states.push(KeyState::Values(set));
+    }
+    Ok(states)
+}
+
+/// Values of a key that realise every combination of the conditions' value tests.
+fn value_representatives(conditions: &[&Condition]) -> Result<Vec<String>, CannotProve> {
+    let mut families: Vec<Family> = conditions
+        .iter()
+        .map(|c| family(c.operator.value.op))
+        .collect();
+    families.sort();
+    families.dedup();
+    families.retain(|f| *f != Family::Presence);
+    let key = conditions
+        .first()
+        .map(|c| c.key.value.as_str())
+        .unwrap_or_default();
+    if families.len() > 1 {
+        return Err(CannotProve::new(format!(
+            "the key `{key}` is compared by operators of different kinds ({families:?}); mixed comparisons are not enumerated"
+        )));
+    }
+    let values_of = |f: Family| {
+        conditions
+            .iter()
+            .filter(move |c| family(c.operator.value.op) == f)
+            .flat_map(|c| {
+                c.values
+                    .iter()
+                    .map(move |v| (c.operator.value, v.value.as_str()))
+            })
+    };
+    let Some(&family) = families.first() else {
+        // Only `Null` tests: any one value stands for all.
+        return Ok(vec!["present".to_string()]);
+    };
+    if conditions
+        .iter()
+        .any(|c| c.values.iter().any(|v| v.value.contains("${")))
+    {
+        return Err(CannotProve::new(format!(
+            "a condition on `{key}` uses a policy variable; values that depend on other keys are not enumerated"
+        )));
+    }
+    Ok(match family {
+        Family::String => string_representatives(values_of(Family::String))?,
+        Family::Numeric => numeric_representatives(values_of(Family::Numeric).map(|(_, v)| v)),
+        Family::Date => date_representatives(values_of(Family::Date).map(|(_, v)| v)),
+        Family::Bool => vec!["true".into(), "false".into(), "neither".into()],
+        Family::Binary => {
+            let mut out: Vec<String> = values_of(Family::Binary)
+                .map(|(_, v)| v.to_string())
+                .collect();
+            out.push(fresh_value(&out));
+            out.sort();
+            out.dedup();
+            out
+        }
+        Family::Ip => ip_representatives(values_of(Family::Ip).map(|(_, v)| v)),
+        Family::Presence => vec!["present".to_string()],
+    })
+}
+
+fn string_representatives<'a>(
+    values: impl Iterator<Item = (Operator, &'a str)>,
+) -> Result<Vec<String>, CannotProve> {
+    let mut patterns: Vec<Pattern> = values.map(|(op, v)| string_pattern(op.op, v)).collect();
+    patterns.sort_by(|a, b| format!("{a:?}").cmp(&format!("{b:?}")));
+    patterns.dedup();
+    let regions = automaton::regions(&patterns, MAX_AUTOMATON_STATES).map_err(|e| {
+        CannotProve::new(format!(
+            "string conditions too complex to enumerate ({} automaton states)",
+            e.visited
+        ))
+    })?;
+    Ok(regions.into_iter().map(|r| r.witness).collect())
+}
+
+fn fresh_value(taken: &[String]) -> String {
+    (0..)
+        .map(|i| format!("other{i}"))
+        .find(|c| !taken.contains(c))
+        .unwrap_or_default()
+}
+
+/// Every constant, a value between each neighbouring pair, one below and one above,
+/// and a value that is not a number.
+fn numeric_representatives<'a>(values: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut nums: Vec<f64> = values
+        .filter_map(|v| v.trim().parse::<f64>().ok())
+        .filter(|n| n.is_finite())
+        .collect();
+    nums.sort_by(f64::total_cmp);
+    nums.dedup();
+    let mut out = Vec::new();
+    match (nums.first(), nums.last()) {
+        (Some(first), Some(last)) => {
+            out.push(first - 1.0);
+            for pair in nums.windows(2) {
+                out.push(pair[0]);
+                out.push((pair[0] + pair[1]) / 2.0);
+            }
+            out.push(*last);
+            out.push(last + 1.0);
+        }
+        _ => out.push(0.0),
+    }
+    let mut strings: Vec<String> = out.into_iter().map(|n| n.to_string()).collect();
+    strings.push("not-a-number".to_string());
+    strings
+}
+
+/// Like numbers, on the time line: in seconds since the epoch, written as ISO 8601.
+fn date_representatives<'a>(values: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut times: Vec<i64> = values.filter_map(parse_date_seconds).collect();
+    times.sort_unstable();
+    times.dedup();
+    let mut out = Vec::new();
+    match (times.first(), times.last()) {
+        (Some(first), Some(last)) => {
+            out.push(first - 1);
+            for pair in times.windows(2) {
+                out.push(pair[0]);
+                if pair[1] - pair[0] > 1 {
+                    out.push(pair[0] + 1);
+                }
+            }
+            out.push(*last);
+            out.push(last + 1);
+        }
+        _ => out.push(0),
+    }
+    let mut strings: Vec<String> = out.into_iter().map(format_date).collect();
+    strings.push("not-a-date".to_string());
+    strings
+}
+
+/// Seconds since the epoch of an ISO 8601 date or date-time (UTC or with an offset),
+/// or of a plain epoch number. Sub-second parts are ignored.
+pub fn parse_date_seconds(text: &str) -> Option<i64> {
+    let t = text.trim();
+    if let Ok(n) = t.parse::<i64>() {
+        return Some(n);
+    }
+    let (date, time) = match t.split_once('T') {
+        Some((d, rest)) => (d, Some(rest)),
+        None => (t, None),
+    };
+    let mut parts = date.split('-');
+    let year: i64 = parts.next()?.parse().ok()?;
+    let month: u32 = parts.next()?.parse().ok()?;
+    let day: u32 = parts.next()?.parse().ok()?;
+    if parts.next().is_some() || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    let mut seconds = days_from_civil(year, month, day) * 86_400;
+    if let Some(time) = time {
+        let (clock, offset) = split_offset(time)?;
+        let clock = clock.split('.').next()?;
+        let mut hms = clock.split(':');
+        let h: i64 = hms.next()?.parse().ok()?;
+        let m: i64 = hms.next().unwrap_or("0").parse().ok()?;
+        let s: i64 = hms.next().unwrap_or("0").parse().ok()?;
+        if h > 23 || m > 59 || s > 60 {
+            return None;
+        }
+        seconds += h * 3600 + m * 60 + s - offset;
+    }
+    Some(seconds)
+}
+
+/// Splits `12:00:00+02:00` into the clock and the offset in seconds.
+fn split_offset(time: &str) -> Option<(&str, i64)> {
+    if let Some(clock) = time.strip_suffix('Z') {
+        return Some((clock, 0));
+    }
+    if let Some(i) = time.rfind(['+', '-']) {
+        let (clock, off) = time.split_at(i);
+        let sign = if off.starts_with('-') { -1 } else { 1 };
+        let mut hm = off[1..].split(':');
+        let h: i64 = hm.next()?.parse().ok()?;
+        let m: i64 = hm.next().unwrap_or("0").parse().ok()?;
+        return Some((clock, sign * (h * 3600 + m * 60)));
+    }
+    Some((time, 0))
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = i64::from(month);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ` for seconds since the epoch.
+pub fn format_date(seconds: i64) -> String {
+    let days = seconds.div_euclid(86_400);
+    let secs = seconds.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
+/// The first and last address of each CIDR, and their neighbours outside it, plus a
+/// value that is not an address. Membership only changes at those boundaries.
+fn ip_representatives<'a>(values: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut out: Vec<IpAddr> = Vec::new();
+    for value in values {
+        let Some((first, last)) = cidr_bounds(value) else {
+            continue;
+        };
+        out.push(first);
+        out.push(last);
+        match (first, last) {
+            (IpAddr::V4(f), IpAddr::V4(l)) => {
+                out.extend(u32::from(f).checked_sub(1).map(|n| IpAddr::V4(n.into())));
+                out.extend(u32::from(l).checked_add(1).map(|n| IpAddr::V4(n.into())));
+            }
+            (IpAddr::V6(f), IpAddr::V6(l)) => {
+                out.extend(u128::from(f).checked_sub(1).map(|n| IpAddr::V6(n.into())));
+                out.extend(u128::from(l).checked_add(1).map(|n| IpAddr::V6(n.into())));
+            }
+            _ => {}
+        }
+    }
+    out.push(IpAddr::V4([192, 0, 2, 1].into()));
+    out.push(IpAddr::V6([0x2001, 0xdb8, 0, 0, 0, 0, 0, 1].into()));
+    out.sort();
+    out.dedup();
+    let mut strings: Vec<String> = out.into_iter().map(|a| a.to_string()).collect();
+    strings.push("not-an-address".to_string());
+    strings
+}
+
+/// The first and last address of a CIDR block (or of a single address).
+pub fn cidr_bounds(text: &str) -> Option<(IpAddr, IpAddr)> {
+    let (addr, prefix) = match text.trim().split_once('/') {
+        Some((a, p)) => (a, Some(p.parse::<u32>().ok()?)),
+        None => (text.trim(), None),
+    };
+    match addr.parse::<IpAddr>().ok()? {
+        IpAddr::V4(a) => {
+            let bits = prefix.unwrap_or(32);
+            if bits > 32 {
+                return None;
+            }
+            let mask = if bits == 0 {
+                0
+            } else {
+                u32::MAX << (32 - bits)
+            };
+            let n = u32::from(a) & mask;
+            Some((IpAddr::V4(n.into()), IpAddr::V4((n | !mask).into())))
+        }
+        IpAddr::V6(a) => {
+            let bits = prefix.unwrap_or(128);
+            if bits > 128 {
+                return None;
+            }
+            let mask = if bits == 0 {
+                0
+            } else {
+                u128::MAX << (128 - bits)
+            };
+            let n = u128::from(a) & mask;
+            Some((IpAddr::V6(n.into()), IpAddr::V6((n | !mask).into())))
+        }
+    }
+}
+
+/// Whether the operator reads the key as a set (for documentation and callers).
+pub fn is_set_operator(op: &Operator) -> bool {
+    matches!(
+        op.set,
+        Some(SetQualifier::ForAllValues | SetQualifier::ForAnyValue)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::{Item, Located};
+
+    fn cond(op: &str, key: &str, values: &[&str]) -> Condition {
+        Condition {
+            operator: Located::unlocated(
+                Operator::parse(op).unwrap_or_else(|| panic!("bad op {op}")),
+            ),
+            key: Located::unlocated(key.to_string()),
+            values: values.iter().map(|v| Item::unlocated(*v)).collect(),
+        }
+    }
+
+    const SINGLE: KeyShape = KeyShape {
+        may_be_absent: true,
+        may_be_present: true,
+        multi_valued: false,
+    };
+
+    #[test]
+    fn tag_equality_gives_absent_matching_and_other() {
+        let c = cond(
+            "StringEquals",
+            "aws:ResourceTag/chalk.ai/managed-by",
+            &["chalk"],
+        );
+        let states = key_states(&[&c], SINGLE).unwrap_or_default();
+        assert_eq!(states.len(), 3);
+        assert!(states.contains(&KeyState::Absent));
+        assert!(states.contains(&KeyState::Values(vec!["chalk".into()])));
+    }
+
+    #[test]
+    fn key_the_action_never_carries_is_only_absent() {
+        let c = cond("StringEquals", "aws:ResourceTag/x", &["y"]);
+        let shape = KeyShape {
+            may_be_present: false,
+            ..SINGLE
+        };
+        assert_eq!(
+            key_states(&[&c], shape).unwrap_or_default(),
+            vec![KeyState::Absent]
+        );
+    }
+
+    #[test]
+    fn set_operator_enumerates_subsets_including_empty() {
+        let c = cond("ForAllValues:StringEquals", "aws:TagKeys", &["a", "b"]);
+        let states = key_states(&[&c], SINGLE).unwrap_or_default();
+        // absent + 2^3 subsets of {a, b, other}
+        assert_eq!(states.len(), 9);
+        assert!(states.contains(&KeyState::Values(vec![])));
+    }
+
+    #[test]
+    fn numeric_boundaries_are_covered() {
+        let reps = numeric_representatives(["10", "20"].into_iter());
+        for want in ["9", "10", "15", "20", "21", "not-a-number"] {
+            assert!(
+                reps.contains(&want.to_string()),
+                "{want} missing from {reps:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn mixed_operator_kinds_cannot_be_proved() {
+        let a = cond("StringLike", "k", &["1*"]);
+        let b = cond("NumericLessThan", "k", &["5"]);
+        assert!(key_states(&[&a, &b], SINGLE).is_err());
+    }
+
+    #[test]
+    fn dates_round_trip() {
+        let t = parse_date_seconds("2026-11-27T05:49:49Z").unwrap_or_default();
+        assert_eq!(format_date(t), "2026-11-27T05:49:49Z");
+        assert_eq!(parse_date_seconds("1970-01-02"), Some(86_400));
+        assert_eq!(
+            parse_date_seconds("2020-01-01T02:00:00+02:00"),
+            parse_date_seconds("2020-01-01T00:00:00Z")
+        );
+    }
+
+    #[test]
+    fn cidr_edges_and_neighbours() {
+        let reps = ip_representatives(["10.0.0.0/8"].into_iter());
+        for want in ["9.255.255.255", "10.0.0.0", "10.255.255.255", "11.0.0.0"] {
+            assert!(reps.contains(&want.to_string()), "{want} missing");
+        }
+    }
+
+    #[test]
+    fn arn_wildcards_stay_in_their_segment() {
+        let p = arn_pattern("arn:aws:iam::*:role/x");
+        assert!(p.matches("arn:aws:iam::123:role/x"));
+        assert!(!p.matches("arn:aws:iam::1:2:role/x"));
+        let last = arn_pattern("arn:aws:s3:::b/*");
+        assert!(last.matches("arn:aws:s3:::b/a:b"));
+    }
+}

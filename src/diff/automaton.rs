@@ -191,7 +191,7 @@ pub fn regions(patterns: &[Pattern], max_states: usize) -> Result<Vec<Region>, T
 
     // state -> (parent state index, char that led here)
     let mut index: HashMap<Vec<u64>, usize> = HashMap::new();
-    let mut states: Vec<(Vec<u64>, Option<(usize, char)>)> = Vec::new();
+    let mut states: Vec<ProductState> = Vec::new();
     let mut found: HashMap<Vec<bool>, usize> = HashMap::new();
     let mut queue = VecDeque::new();
     index.insert(start.clone(), 0);
@@ -236,7 +236,11 @@ pub fn regions(patterns: &[Pattern], max_states: usize) -> Result<Vec<Region>, T
     Ok(out)
 }
 
-fn spell(states: &[(Vec<u64>, Option<(usize, char)>)], mut state: usize) -> String {
+/// A product state (the patterns' NFA position sets, concatenated) and the
+/// state and character it was first reached from.
+type ProductState = (Vec<u64>, Option<(usize, char)>);
+
+fn spell(states: &[ProductState], mut state: usize) -> String {
     let mut chars = Vec::new();
     while let Some((parent, c)) = states[state].1 {
         chars.push(c);

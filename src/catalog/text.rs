@@ -1,0 +1,164 @@
+//! Small string helpers shared by the catalog: IAM wildcard matching, condition-key templates
+//! and edit distance. All comparisons are ASCII case-insensitive, like IAM action names.
+
+use std::cmp::Ordering;
+
+/// Compares two strings ASCII case-insensitively (the catalog's sort order).
+pub(crate) fn cmp_ci(a: &str, b: &str) -> Ordering {
+    a.bytes()
+        .map(|c| c.to_ascii_lowercase())
+        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+}
+
+/// Whether `text` matches the IAM wildcard `pattern` (`*` = any run, `?` = one character),
+/// ASCII case-insensitively.
+pub(crate) fn glob_match_ci(pattern: &str, text: &str) -> bool {
+    let p = pattern.as_bytes();
+    let t = text.as_bytes();
+    let (mut pi, mut ti) = (0, 0);
+    // Classic linear backtracking: remember the last `*` and how much it has swallowed.
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == b'?' || p[pi].eq_ignore_ascii_case(&t[ti])) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == b'*' {
+            star = Some((pi, ti));
+            pi += 1;
+        } else if let Some((sp, st)) = star {
+            pi = sp + 1;
+            ti = st + 1;
+            star = Some((sp, st + 1));
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|&c| c == b'*')
+}
+
+/// Whether `s` contains an IAM wildcard character.
+pub(crate) fn has_wildcard(s: &str) -> bool {
+    s.contains(['*', '?'])
+}
+
+/// One piece of a condition-key template such as `s3:ExistingObjectTag/<key>`.
+enum Piece<'a> {
+    Lit(&'a str),
+    Var,
+}
+
+fn template_pieces(template: &str) -> Vec<Piece<'_>> {
+    let mut pieces = Vec::new();
+    let mut rest = template;
+    loop {
+        let next = rest
+            .find("${")
+            .map(|i| (i, "}"))
+            .into_iter()
+            .chain(rest.find('<').map(|i| (i, ">")));
+        let Some((start, close)) = next.min_by_key(|(i, _)| *i) else {
+            break;
+        };
+        let Some(len) = rest[start..].find(close) else {
+            break;
+        };
+        if start > 0 {
+            pieces.push(Piece::Lit(&rest[..start]));
+        }
+        pieces.push(Piece::Var);
+        rest = &rest[start + len + close.len()..];
+    }
+    if !rest.is_empty() {
+        pieces.push(Piece::Lit(rest));
+    }
+    pieces
+}
+
+/// Whether the concrete condition key `key` is an instance of `template`, where `${Var}` and
+/// `<var>` placeholders stand for one or more characters. Case-insensitive. A key written as
+/// the template itself (`aws:ResourceTag/${TagKey}`) also matches.
+pub(crate) fn key_matches_template(template: &str, key: &str) -> bool {
+    if template.eq_ignore_ascii_case(key) {
+        return true;
+    }
+    let pieces = template_pieces(template);
+    fn go(pieces: &[Piece<'_>], key: &str) -> bool {
+        match pieces.split_first() {
+            None => key.is_empty(),
+            Some((Piece::Lit(lit), rest)) => {
+                key.len() >= lit.len()
+                    && key.is_char_boundary(lit.len())
+                    && key[..lit.len()].eq_ignore_ascii_case(lit)
+                    && go(rest, &key[lit.len()..])
+            }
+            Some((Piece::Var, rest)) => key
+                .char_indices()
+                .skip(1)
+                .map(|(i, _)| i)
+                .chain(std::iter::once(key.len()))
+                .filter(|&i| i > 0)
+                .any(|i| go(rest, &key[i..])),
+        }
+    }
+    go(&pieces, key)
+}
+
+/// Levenshtein distance over ASCII-lowercased bytes.
+pub(crate) fn edit_distance_ci(a: &str, b: &str) -> usize {
+    let a: Vec<u8> = a.bytes().map(|c| c.to_ascii_lowercase()).collect();
+    let b: Vec<u8> = b.bytes().map(|c| c.to_ascii_lowercase()).collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let subst = prev[j] + usize::from(ca != cb);
+            cur[j + 1] = subst.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn glob_matches_case_insensitively() {
+        assert!(glob_match_ci("ec2:describe*", "ec2:DescribeInstances"));
+        assert!(glob_match_ci("s3:*Object", "s3:GetObject"));
+        assert!(!glob_match_ci("s3:*Object", "s3:GetObjectAcl"));
+        assert!(glob_match_ci("s3:Get?bject", "s3:GetObject"));
+        assert!(glob_match_ci("*", ""));
+        assert!(!glob_match_ci("s3:?", "s3:"));
+    }
+
+    #[test]
+    fn key_templates_match_tag_keys() {
+        assert!(key_matches_template(
+            "aws:ResourceTag/${TagKey}",
+            "aws:resourcetag/Env"
+        ));
+        assert!(key_matches_template(
+            "s3:ExistingObjectTag/<key>",
+            "S3:ExistingObjectTag/team"
+        ));
+        assert!(!key_matches_template(
+            "aws:ResourceTag/${TagKey}",
+            "aws:ResourceTag/"
+        ));
+        assert!(!key_matches_template("aws:TagKeys", "aws:TagKeysX"));
+        assert!(key_matches_template(
+            "codebuild:environment.environmentVariables/${name}.value",
+            "codebuild:environment.environmentVariables/FOO.value"
+        ));
+    }
+
+    #[test]
+    fn edit_distance_counts_single_edits() {
+        assert_eq!(edit_distance_ci("GetObjects", "getobject"), 1);
+        assert_eq!(edit_distance_ci("s4", "s3"), 1);
+        assert_eq!(edit_distance_ci("", "abc"), 3);
+    }
+}

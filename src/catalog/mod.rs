@@ -445,6 +445,43 @@ impl Catalog {
             .any(|template| key_matches_template(template, key))
     }
 
+    /// The resource types `action` accepts (none when it accepts only `*`).
+    pub fn action_resource_types<'a>(
+        &'a self,
+        action: &'a Action,
+    ) -> impl Iterator<Item = &'a ResourceType> + 'a {
+        let service = self.service(action.service);
+        action
+            .resource_types
+            .iter()
+            .filter_map(move |r| service.and_then(|s| s.resource_type(r.name)))
+    }
+
+    /// The declared value type of a condition key (`String`, `ArrayOfString`, `Bool`...),
+    /// from the global key list or the service's own keys.
+    pub fn key_type(&self, key: &str) -> Option<&'static str> {
+        if let Some(global) = global_key(key) {
+            return Some(global.key_type);
+        }
+        let prefix = key.split(':').next()?;
+        let service = self.service(prefix)?;
+        service
+            .condition_keys
+            .iter()
+            .find(|k| key_matches_template(k.name, key))
+            .map(|k| k.key_type)
+    }
+
+    /// Whether a key can carry several values (its type is `ArrayOf...`).
+    pub fn key_is_multi_valued(&self, key: &str) -> bool {
+        self.key_type(key).is_some_and(|t| t.starts_with("ArrayOf"))
+    }
+
+    /// Whether AWS puts the key in every request context (`aws:PrincipalArn`, `aws:CurrentTime`).
+    pub fn key_always_present(&self, key: &str) -> bool {
+        global_key(key).is_some_and(|g| g.availability == KeyAvailability::Always)
+    }
+
     /// Which of `action`'s resource types the concrete `arn` fits. When several fit, only the
     /// most specific (most literal characters in the format) are kept, so a DynamoDB index
     /// ARN gives `index`, not also `table`.

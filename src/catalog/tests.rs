@@ -231,3 +231,22 @@ fn arn_formats_match_policy_patterns() {
         "arn:${AWS::Partition}:s3:::b"
     ));
 }
+
+#[test]
+fn key_types_come_from_global_and_service_lists() {
+    let catalog = Catalog::get();
+    assert!(catalog.key_is_multi_valued("aws:TagKeys"));
+    assert!(!catalog.key_is_multi_valued("aws:ResourceTag/chalk.ai/managed-by"));
+    assert!(catalog.key_always_present("aws:PrincipalArn"));
+    assert!(!catalog.key_always_present("aws:SourceVpce"));
+    let get_object = catalog.action("s3:GetObject");
+    let formats: Vec<&str> = get_object
+        .map(|a| {
+            catalog
+                .action_resource_types(a)
+                .flat_map(|rt| rt.arn_formats.iter().copied())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(formats.iter().any(|f| f.contains(":s3:::")), "{formats:?}");
+}

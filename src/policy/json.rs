@@ -929,4 +929,67 @@ mod tests {
             "trailing comma before `]` (line 1, column 3)"
         );
     }
+
+    fn check_positions(text: &str, value: &JsonValue) {
+        let offset = value.pos.offset as usize;
+        assert_eq!(rescan_pos(text.as_bytes(), offset), value.pos);
+        let first = text.as_bytes()[offset];
+        match &value.kind {
+            JsonKind::String(_) => assert_eq!(first, b'"'),
+            JsonKind::Array(items) => {
+                assert_eq!(first, b'[');
+                items.iter().for_each(|v| check_positions(text, v));
+            }
+            JsonKind::Object(members) => {
+                assert_eq!(first, b'{');
+                for m in members {
+                    assert_eq!(
+                        rescan_pos(text.as_bytes(), m.key_pos.offset as usize),
+                        m.key_pos
+                    );
+                    check_positions(text, &m.value);
+                }
+            }
+            JsonKind::Number(n) => assert!(text[offset..].starts_with(n.as_str())),
+            JsonKind::Bool(b) => assert!(text[offset..].starts_with(&b.to_string())),
+            JsonKind::Null => assert!(text[offset..].starts_with("null")),
+        }
+    }
+
+    /// JSON-ish text: mostly structural characters, so the parser goes deep.
+    fn jsonish() -> impl proptest::strategy::Strategy<Value = String> {
+        proptest::string::string_regex(r#"[\[\]{}",:0-9a-zA-Z \n\t\\/*'.+eE\-é\x01]{0,120}"#)
+            .expect("valid regex")
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics_on_arbitrary_strings(text in proptest::prelude::any::<String>()) {
+            if let Err(e) = parse_json(&text) {
+                proptest::prop_assert!(e.pos.line >= 1 && e.pos.column >= 1);
+                proptest::prop_assert!(e.pos.offset as usize <= text.len());
+            }
+        }
+
+        #[test]
+        fn accepted_jsonish_text_is_valid_json_with_exact_positions(text in jsonish()) {
+            match parse_json(&text) {
+                Ok(value) => {
+                    proptest::prop_assert!(serde_json::from_str::<serde_json::Value>(&text).is_ok());
+                    check_positions(&text, &value);
+                }
+                Err(e) => {
+                    proptest::prop_assert!(e.pos.offset as usize <= text.len());
+                    proptest::prop_assert_eq!(rescan_pos(text.as_bytes(), e.pos.offset as usize), e.pos);
+                }
+            }
+        }
+
+        #[test]
+        fn rejects_what_serde_json_rejects(text in jsonish()) {
+            if serde_json::from_str::<serde_json::Value>(&text).is_err() {
+                proptest::prop_assert!(parse_json(&text).is_err());
+            }
+        }
+    }
 }

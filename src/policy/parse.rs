@@ -1019,4 +1019,98 @@ mod tests {
             "expected the policy document to be a JSON object, found an array"
         );
     }
+
+    /// One JSON-ish edit of a valid policy.
+    #[derive(Debug, Clone)]
+    enum Edit {
+        Delete { at: usize, len: usize },
+        Insert { at: usize, text: String },
+        Duplicate { at: usize, len: usize },
+    }
+
+    fn edit() -> impl proptest::strategy::Strategy<Value = Edit> {
+        use proptest::prelude::*;
+        let token = prop_oneof![
+            Just(",".to_string()),
+            Just("]".to_string()),
+            Just("}".to_string()),
+            Just("[".to_string()),
+            Just("{".to_string()),
+            Just("\"".to_string()),
+            Just(":".to_string()),
+            Just("//".to_string()),
+            Just("'".to_string()),
+            Just("\n".to_string()),
+            Just("\"Effect\": \"Deny\",".to_string()),
+            Just("\"Action\": 1,".to_string()),
+            Just("\"Principal\": {\"AWS\": []},".to_string()),
+            Just("\"Condition\": {\"Bool\": {\"a\": [true, {}]}},".to_string()),
+            Just("[]".to_string()),
+            Just("null".to_string()),
+            Just("é".to_string()),
+        ];
+        prop_oneof![
+            (0..2000usize, 1..20usize).prop_map(|(at, len)| Edit::Delete { at, len }),
+            (0..2000usize, token).prop_map(|(at, text)| Edit::Insert { at, text }),
+            (0..2000usize, 1..40usize).prop_map(|(at, len)| Edit::Duplicate { at, len }),
+        ]
+    }
+
+    /// Applies edits on character boundaries.
+    fn apply(text: &str, edits: &[Edit]) -> String {
+        let mut chars: Vec<char> = text.chars().collect();
+        for edit in edits {
+            let n = chars.len();
+            match edit {
+                Edit::Delete { at, len } => {
+                    let at = at % (n + 1);
+                    let end = (at + len).min(n);
+                    chars.drain(at..end);
+                }
+                Edit::Insert { at, text } => {
+                    let at = at % (n + 1);
+                    chars.splice(at..at, text.chars());
+                }
+                Edit::Duplicate { at, len } => {
+                    let at = at % (n + 1);
+                    let end = (at + len).min(n);
+                    let copy: Vec<char> = chars[at..end].to_vec();
+                    chars.splice(end..end, copy);
+                }
+            }
+        }
+        chars.into_iter().collect()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics_on_mutated_policies(
+            which in 0..4usize,
+            edits in proptest::collection::vec(edit(), 1..5),
+        ) {
+            let name = ["trust.json", "broad.json", "scoped-execution.json", "logs-read.json"][which];
+            let text = apply(&fixture(name), &edits);
+            match parse_policy(&text) {
+                Ok(policy) => {
+                    proptest::prop_assert!(!policy.statements.is_empty());
+                    proptest::prop_assert!(serde_json::from_str::<serde_json::Value>(&text).is_ok());
+                }
+                Err(errors) => {
+                    proptest::prop_assert!(!errors.is_empty());
+                    proptest::prop_assert!(errors.windows(2).all(|w| w[0].pos.offset <= w[1].pos.offset));
+                    for e in &errors {
+                        proptest::prop_assert!(e.pos.line >= 1 && e.pos.offset as usize <= text.len());
+                        proptest::prop_assert!(!e.message.is_empty());
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn never_panics_on_arbitrary_policy_text(text in proptest::prelude::any::<String>()) {
+            if let Err(errors) = parse_policy(&text) {
+                proptest::prop_assert!(!errors.is_empty());
+            }
+        }
+    }
 }

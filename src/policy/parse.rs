@@ -781,6 +781,35 @@ mod tests {
     }
 
     #[test]
+    fn parses_url_encoded_documents_from_the_iam_api() {
+        let text = fixture("trust.json");
+        let encoded: String = text
+            .bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect();
+        let decoded = super::super::decode::decode_document(&encoded);
+        let policy = parse_policy(&decoded).expect("valid");
+        assert_eq!(policy, parse_policy(&text).expect("valid"));
+        assert_eq!(policy.statements[0].pos.line, 4);
+    }
+
+    #[test]
+    fn policies_written_differently_compare_equal() {
+        let text = fixture("scoped-execution.json");
+        let minified: String = text.lines().collect::<Vec<_>>().join(" ");
+        let a = parse_policy(&text).expect("valid");
+        let b = parse_policy(&minified).expect("valid");
+        assert_ne!(a.statements[1].pos, b.statements[1].pos);
+        assert_eq!(a, b);
+    }
+
+    #[test]
     fn reports_missing_statement() {
         let (line, column, pointer, message) = only_error("{\"Version\": \"2012-10-17\"}");
         assert_eq!((line, column, pointer.as_str()), (1, 1, ""));

@@ -10,7 +10,7 @@ use std::fmt;
 pub use super::span::{Located, Pos};
 
 /// A whole policy document: identity, resource or trust policy.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Policy {
     /// `Version`, when present (`2012-10-17` or `2008-10-17`).
     pub version: Option<Located<String>>,
@@ -96,7 +96,7 @@ impl std::hash::Hash for Item {
 }
 
 /// A positive or negated list: `Action`/`NotAction`, `Resource`/`NotResource`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct ItemList {
     /// `true` for the `Not...` form.
     pub negated: bool,
@@ -143,7 +143,7 @@ impl PrincipalKind {
 }
 
 /// A `Principal` or `NotPrincipal` element.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Principals {
     /// `true` for `NotPrincipal`.
     pub negated: bool,
@@ -343,7 +343,7 @@ pub struct Condition {
 }
 
 /// One statement of a policy.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Statement {
     /// Index in the `Statement` array, or `None` when `Statement` was a single object.
     pub index: Option<usize>,
@@ -421,6 +421,40 @@ fn item_pointer(statement: &str, key: &str, item: &Item) -> String {
 /// Escapes one JSON-pointer reference token (RFC 6901).
 pub fn escape_pointer(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
+}
+
+// Equality of the structures below compares meaning: positions, array indices
+// and whether `Statement` was written as an array do not take part.
+
+impl PartialEq for Policy {
+    fn eq(&self, other: &Self) -> bool {
+        self.version == other.version && self.id == other.id && self.statements == other.statements
+    }
+}
+
+impl PartialEq for ItemList {
+    fn eq(&self, other: &Self) -> bool {
+        self.negated == other.negated && self.items == other.items
+    }
+}
+
+impl PartialEq for Principals {
+    fn eq(&self, other: &Self) -> bool {
+        self.negated == other.negated
+            && self.everyone == other.everyone
+            && self.entries == other.entries
+    }
+}
+
+impl PartialEq for Statement {
+    fn eq(&self, other: &Self) -> bool {
+        self.sid == other.sid
+            && self.effect == other.effect
+            && self.principal == other.principal
+            && self.action == other.action
+            && self.resource == other.resource
+            && self.conditions == other.conditions
+    }
 }
 
 #[cfg(test)]

@@ -20,6 +20,8 @@ pub enum CharClass {
     Any,
     /// Any character but `:` (a wildcard confined to one ARN segment).
     NotColon,
+    /// Any character but `:` and `/` (a single resource name).
+    Name,
 }
 
 impl CharClass {
@@ -27,6 +29,7 @@ impl CharClass {
         match self {
             CharClass::Any => true,
             CharClass::NotColon => c != ':',
+            CharClass::Name => c != ':' && c != '/',
         }
     }
 }
@@ -42,6 +45,8 @@ pub enum Elem {
     One(CharClass),
     /// Zero or more characters of the class (`*`).
     Star(CharClass),
+    /// No character: a pattern containing it matches nothing.
+    Fail,
 }
 
 /// A pattern as a sequence of elements; it matches a whole string.
@@ -83,6 +88,11 @@ impl Pattern {
     /// A pattern built from explicit elements.
     pub fn from_elems(elems: Vec<Elem>) -> Self {
         Pattern { elems }
+    }
+
+    /// A pattern that matches no string.
+    pub fn never() -> Self {
+        Pattern { elems: vec![Elem::Fail] }
     }
 
     /// The elements.
@@ -264,6 +274,7 @@ fn alphabet(patterns: &[Pattern]) -> Vec<char> {
         }
     }
     chars.push(':');
+    chars.push('/');
     let filler = "xzqkjwvy0123456789_"
         .chars()
         .chain(('\u{100}'..).take(4096))

@@ -170,7 +170,7 @@ impl CompiledCondition {
         let found = context.get(&self.key_lower);
         if let Values::Null(vals) = &self.values {
             let absent = found.is_none();
-            return vals.iter().any(|v| *v == Some(absent));
+            return vals.contains(&Some(absent));
         }
         let op = self.operator;
         match (op.set, found) {

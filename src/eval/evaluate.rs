@@ -159,3 +159,204 @@ impl CompiledPolicySet {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eval::build::{policy, policy_with_version, StatementBuilder as S};
+    use crate::eval::request::Context;
+    use crate::policy::model::Policy;
+
+    fn req(action: &str, resource: &str, pairs: &[(&str, &str)]) -> Request {
+        let mut context = Context::new();
+        for (k, v) in pairs {
+            context.insert(k, *v);
+        }
+        Request {
+            action: action.to_string(),
+            resource: resource.to_string(),
+            principal: None,
+            context,
+        }
+    }
+
+    fn decide_with(identity: &[&Policy], boundaries: &[&Policy], r: &Request) -> Decision {
+        let set = CompiledPolicySet::new(identity, boundaries);
+        let fast = set.evaluate(r);
+        assert_eq!(fast, set.explain(r).decision, "evaluate and explain agree");
+        fast
+    }
+
+    const BUCKET: &str = "arn:aws:s3:::chalk-data";
+
+    #[test]
+    fn allow_matches_action_case_insensitively() {
+        let p = policy(&[S::allow(&["s3:Get*"], &["arn:aws:s3:::chalk-*"]).build()]);
+        assert_eq!(
+            decide_with(&[&p], &[], &req("S3:GETOBJECT", BUCKET, &[])),
+            Decision::Allow
+        );
+        assert_eq!(
+            decide_with(&[&p], &[], &req("s3:PutObject", BUCKET, &[])),
+            Decision::ImplicitDeny
+        );
+    }
+
+    #[test]
+    fn explicit_deny_wins_over_allow() {
+        let p = policy(&[S::allow(&["s3:*"], &["*"]).build()]);
+        let d = policy(&[S::deny(&["s3:DeleteBucket"], &["*"])
+            .sid("NoDelete")
+            .build()]);
+        let r = req("s3:DeleteBucket", BUCKET, &[]);
+        assert_eq!(decide_with(&[&p, &d], &[], &r), Decision::ExplicitDeny);
+        let set = CompiledPolicySet::new(&[&p, &d], &[]);
+        let ex = set.explain(&r);
+        let decisive: Vec<_> = ex.decisive().collect();
+        assert_eq!(decisive.len(), 1);
+        assert_eq!(decisive[0].sid.as_deref(), Some("NoDelete"));
+        assert_eq!(decisive[0].policy, 1);
+    }
+
+    #[test]
+    fn boundary_caps_identity_allow() {
+        let p = policy(&[S::allow(&["s3:*", "ec2:*"], &["*"]).build()]);
+        let b = policy(&[S::allow(&["s3:*"], &["*"]).build()]);
+        assert_eq!(
+            decide_with(&[&p], &[&b], &req("ec2:RunInstances", "*", &[])),
+            Decision::ImplicitDeny
+        );
+        assert_eq!(
+            decide_with(&[&p], &[&b], &req("s3:ListBucket", BUCKET, &[])),
+            Decision::Allow
+        );
+        // A boundary alone grants nothing.
+        let none = policy(&[]);
+        assert_eq!(
+            decide_with(&[&none], &[&b], &req("s3:ListBucket", BUCKET, &[])),
+            Decision::ImplicitDeny
+        );
+        // A deny in the boundary is an explicit deny.
+        let bd = policy(&[S::deny(&["s3:ListBucket"], &["*"]).build()]);
+        assert_eq!(
+            decide_with(&[&p], &[&b, &bd], &req("s3:ListBucket", BUCKET, &[])),
+            Decision::ExplicitDeny
+        );
+    }
+
+    #[test]
+    fn not_action_and_not_resource_invert_matching() {
+        let p = policy(&[
+            S::allow(&["iam:*"], &["*"]).not_action().build(),
+            S::deny(&["*"], &["arn:aws:s3:::chalk-*"])
+                .not_resource()
+                .build(),
+        ]);
+        assert_eq!(
+            decide_with(&[&p], &[], &req("s3:GetObject", BUCKET, &[])),
+            Decision::Allow
+        );
+        assert_eq!(
+            decide_with(
+                &[&p],
+                &[],
+                &req("iam:GetRole", "arn:aws:iam::1:role/x", &[])
+            ),
+            Decision::ExplicitDeny
+        );
+        assert_eq!(
+            decide_with(&[&p], &[], &req("s3:GetObject", "arn:aws:s3:::other", &[])),
+            Decision::ExplicitDeny
+        );
+    }
+
+    #[test]
+    fn explains_each_failing_part() {
+        let p = policy(&[
+            S::allow(&["ec2:*"], &["*"]).build(),
+            S::allow(&["s3:*"], &["arn:aws:s3:::other"]).build(),
+            S::allow(&["s3:*"], &["*"])
+                .condition(
+                    "StringEquals",
+                    "aws:ResourceTag/chalk.ai/managed-by",
+                    &["chalk"],
+                )
+                .build(),
+        ]);
+        let ex = CompiledPolicySet::new(&[&p], &[]).explain(&req("s3:GetObject", BUCKET, &[]));
+        assert_eq!(ex.decision, Decision::ImplicitDeny);
+        let outcomes: Vec<_> = ex.statements.iter().map(|s| s.outcome.clone()).collect();
+        assert_eq!(outcomes[0], Outcome::ActionNotMatched);
+        assert_eq!(outcomes[1], Outcome::ResourceNotMatched);
+        match &outcomes[2] {
+            Outcome::ConditionFailed { operator, key } => {
+                assert_eq!(operator.to_string(), "StringEquals");
+                assert_eq!(key, "aws:ResourceTag/chalk.ai/managed-by");
+            }
+            other => panic!("expected a condition failure, got {other:?}"),
+        }
+        assert_eq!(ex.decisive().count(), 0);
+    }
+
+    #[test]
+    fn resource_variables_need_2012_version() {
+        let stmt = S::allow(&["s3:*"], &["arn:aws:s3:::home/${aws:username}/*"]).build();
+        let r = req(
+            "s3:GetObject",
+            "arn:aws:s3:::home/alice/f",
+            &[("aws:username", "alice")],
+        );
+        assert_eq!(
+            decide_with(&[&policy(std::slice::from_ref(&stmt))], &[], &r),
+            Decision::Allow
+        );
+        let old = policy_with_version(Some("2008-10-17"), std::slice::from_ref(&stmt));
+        assert_eq!(decide_with(&[&old], &[], &r), Decision::ImplicitDeny);
+        let literal = req("s3:GetObject", "arn:aws:s3:::home/${aws:username}/f", &[]);
+        assert_eq!(decide_with(&[&old], &[], &literal), Decision::Allow);
+        // A missing variable makes the resource entry match nothing.
+        let anon = req("s3:GetObject", "arn:aws:s3:::home/alice/f", &[]);
+        assert_eq!(
+            decide_with(&[&policy(&[stmt])], &[], &anon),
+            Decision::ImplicitDeny
+        );
+    }
+
+    #[test]
+    fn scoped_role_requires_tag_for_tagged_services() {
+        let p = policy(&[
+            S::allow(
+                &["eks:*", "sqs:*"],
+                &[
+                    "arn:aws:eks:us-east-1:111122223333:*",
+                    "arn:aws:sqs:us-east-1:111122223333:chalk*",
+                ],
+            )
+            .condition(
+                "StringEquals",
+                "aws:ResourceTag/chalk.ai/managed-by",
+                &["chalk"],
+            )
+            .build(),
+            S::allow(&["ec2:Describe*"], &["*"]).build(),
+        ]);
+        let q = "arn:aws:sqs:us-east-1:111122223333:chalk-jobs";
+        let tag = ("aws:ResourceTag/chalk.ai/managed-by", "chalk");
+        assert_eq!(
+            decide_with(&[&p], &[], &req("sqs:SendMessage", q, &[tag])),
+            Decision::Allow
+        );
+        assert_eq!(
+            decide_with(&[&p], &[], &req("sqs:SendMessage", q, &[])),
+            Decision::ImplicitDeny
+        );
+        assert_eq!(
+            decide_with(&[&p], &[], &req("ec2:DescribeInstances", "*", &[])),
+            Decision::Allow
+        );
+        assert_eq!(
+            decide_with(&[&p], &[], &req("ec2:RunInstances", "*", &[])),
+            Decision::ImplicitDeny
+        );
+    }
+}

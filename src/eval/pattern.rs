@@ -68,7 +68,7 @@ impl Glob {
                         _ => variables::to_text(std::slice::from_ref(t)),
                     };
                     let text = if case_insensitive {
-                        text.to_ascii_lowercase()
+                        text.to_lowercase()
                     } else {
                         text
                     };
@@ -77,7 +77,7 @@ impl Glob {
             }
         }
         let stars = prog.iter().filter(|p| **p == P::Star).count();
-        let ones = prog.iter().any(|p| *p == P::One);
+        let ones = prog.contains(&P::One);
         let bytes = |ps: &[P]| -> Box<[u8]> {
             ps.iter()
                 .filter_map(|p| match p {

@@ -574,6 +574,33 @@ function decide(analysis) {
   return 'implicit-deny';
 }
 
+// A copy of a 2008-10-17 policy whose `${...}` texts are escaped (`${` becomes
+// `${$}{`), so the simulator reads them as literal text, as AWS does for that
+// version (the simulator substitutes variables whatever the version).
+function literalVariables2008(policy) {
+  if (policy.Version !== '2008-10-17') return policy;
+  const walk = (value) => {
+    if (typeof value === 'string') return value.split('${').join('${$}{');
+    if (Array.isArray(value)) return value.map(walk);
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v)]));
+    }
+    return value;
+  };
+  return walk(policy);
+}
+
+async function simulate(simulation) {
+  try {
+    const result = await runSimulation(simulation, { simulationMode: 'Strict' });
+    if (result.resultType === 'error') return { error: JSON.stringify(result.errors) };
+    if (result.resultType !== 'single') return { error: `unexpected result type \`${result.resultType}\`` };
+    return { result };
+  } catch (error) {
+    return { error: `simulator threw: ${error?.message ?? String(error)}` };
+  }
+}
+
 async function makeCase(seed, index, catalog) {
   const rng = new Rng(splitmix32(splitmix32(seed) ^ index));
   const features = [];
@@ -611,24 +638,32 @@ async function makeCase(seed, index, catalog) {
   let oracleError = null;
   let detail = null;
   let ignored = [];
-  try {
-    const result = await runSimulation(simulation, { simulationMode: 'Strict' });
-    if (result.resultType === 'error') {
-      oracleError = JSON.stringify(result.errors);
-    } else if (result.resultType !== 'single') {
-      oracleError = `unexpected result type \`${result.resultType}\``;
-    } else {
-      const analysis = result.result.analysis;
-      oracle = decide(analysis);
-      ignored = result.result.ignoredContextKeys ?? [];
-      detail = {
-        identity: analysis.identityAnalysis?.result ?? null,
-        boundary: analysis.permissionBoundaryAnalysis?.result ?? null,
-        overall: result.overallResult
-      };
-    }
-  } catch (error) {
-    oracleError = `simulator threw: ${error?.message ?? String(error)}`;
+  const { result, error } = await simulate(simulation);
+  if (error) {
+    oracleError = error;
+  } else {
+    const analysis = result.result.analysis;
+    oracle = decide(analysis);
+    ignored = result.result.ignoredContextKeys ?? [];
+    detail = {
+      identity: analysis.identityAnalysis?.result ?? null,
+      boundary: analysis.permissionBoundaryAnalysis?.result ?? null,
+      overall: result.overallResult
+    };
+  }
+
+  // What AWS decides when 2008-10-17 documents keep `${...}` as literal text.
+  let literal2008 = null;
+  if (features.includes('version-2008-with-variable') && !oracleError) {
+    const escaped = {
+      ...simulation,
+      identityPolicies: simulation.identityPolicies.map((p) => ({ ...p, policy: literalVariables2008(p.policy) })),
+      ...(simulation.permissionBoundaryPolicies && {
+        permissionBoundaryPolicies: simulation.permissionBoundaryPolicies.map((p) => ({ ...p, policy: literalVariables2008(p.policy) }))
+      })
+    };
+    const second = await simulate(escaped);
+    literal2008 = second.error ? null : decide(second.result.result.analysis);
   }
 
   // Record exactly the context the simulator used: keys it ignored for this
@@ -653,7 +688,8 @@ async function makeCase(seed, index, catalog) {
     multivalued_keys: multivalued,
     oracle,
     oracle_error: oracleError,
-    oracle_detail: detail
+    oracle_detail: detail,
+    oracle_2008_literal: literal2008
   };
 }
 

@@ -1,0 +1,369 @@
+//! Differential test: iamscope's evaluator against an independent simulator.
+//!
+//! `tests/oracle/gen-and-simulate.mjs` generates seeded random cases (identity
+//! policies, permission boundaries, a request) and records the verdict of
+//! `@cloud-copilot/iam-simulate` for each. This test runs it, evaluates every case
+//! with iamscope, and asserts agreement. See `docs/oracle.md`.
+//!
+//! The simulator is AGPL-3.0: it is installed at test time by
+//! `scripts/oracle-setup.sh` into `tests/oracle/node_modules` (git-ignored) and
+//! run as a separate node process. Without it the test fails under CI (`CI` set)
+//! and prints a loud SKIP locally.
+
+#![expect(
+    clippy::expect_used,
+    reason = "test code: an unreadable generated file is a test failure"
+)]
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use iamscope::eval::{CompiledPolicySet, Context, Decision, Request};
+use serde::Deserialize;
+
+/// Fixed seed: the cases are the same on every run and machine.
+const SEED: u32 = 20_240_601;
+/// Number of generated cases.
+const COUNT: usize = 10_000;
+/// How many disagreements are printed in full.
+const SHOWN: usize = 5;
+
+/// One generated case, as written by the node generator.
+#[derive(Debug, Clone, Deserialize)]
+struct Case {
+    id: String,
+    #[serde(default)]
+    features: Vec<String>,
+    identity: Vec<serde_json::Value>,
+    #[serde(default)]
+    boundaries: Vec<serde_json::Value>,
+    request: CaseRequest,
+    #[serde(default)]
+    multivalued_keys: Vec<String>,
+    oracle: Option<String>,
+    oracle_error: Option<String>,
+    #[serde(default)]
+    oracle_detail: Option<serde_json::Value>,
+    /// The simulator's verdict with `${...}` in 2008-10-17 documents read as literal
+    /// text (as AWS does); set only for cases with such a document.
+    #[serde(default)]
+    oracle_2008_literal: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct CaseRequest {
+    action: String,
+    resource: String,
+    principal: Option<String>,
+    context: BTreeMap<String, Vec<String>>,
+}
+
+/// Converts a case to iamscope's types and evaluates it.
+///
+/// This is the only function that touches iamscope's API: adapt it here when the
+/// parser or evaluator signatures change.
+fn evaluate_with_iamscope(case: &Case) -> Result<Decision, String> {
+    let parse = |doc: &serde_json::Value| {
+        let text = serde_json::to_string(doc).map_err(|e| e.to_string())?;
+        iamscope::policy::parse_policy(&text).map_err(|errors| format!("{errors:?}"))
+    };
+    let identity = case
+        .identity
+        .iter()
+        .map(parse)
+        .collect::<Result<Vec<_>, _>>()?;
+    let boundaries = case
+        .boundaries
+        .iter()
+        .map(parse)
+        .collect::<Result<Vec<_>, _>>()?;
+    let identity_refs: Vec<_> = identity.iter().collect();
+    let boundary_refs: Vec<_> = boundaries.iter().collect();
+    let set = CompiledPolicySet::new(&identity_refs, &boundary_refs);
+
+    let mut context = Context::new();
+    for (key, values) in &case.request.context {
+        context.set(key, values.clone());
+    }
+    let request = Request {
+        action: case.request.action.clone(),
+        resource: case.request.resource.clone(),
+        principal: case.request.principal.clone(),
+        context,
+    };
+    Ok(set.evaluate(&request))
+}
+
+/// A documented disagreement where AWS's documentation shows iamscope is right
+/// and the simulator differs. Each entry is keyed by a described pattern and must
+/// absorb at least one disagreement of the run (a stale entry fails the test).
+struct KnownDisagreement {
+    id: &'static str,
+    description: &'static str,
+    reference: &'static str,
+    /// Whether this entry explains iamscope's `ours` against the simulator on `case`.
+    applies: fn(case: &Case, ours: Decision) -> bool,
+}
+
+const KNOWN_DISAGREEMENTS: &[KnownDisagreement] = &[KnownDisagreement {
+    id: "version-2008-variables-are-literal",
+    description: "a 2008-10-17 document keeps `${...}` as literal text, while the simulator \
+                  substitutes policy variables whatever the Version; iamscope must agree with \
+                  the simulator's verdict on the same documents with the variables escaped",
+    reference: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html",
+    applies: |case, ours| {
+        case.features
+            .iter()
+            .any(|f| f == "version-2008-with-variable")
+            && case.oracle_2008_literal.as_deref() == Some(ours.as_str())
+    },
+}];
+
+/// The known disagreement that explains `ours` on `case`, if any.
+fn known_disagreement(case: &Case, ours: Decision) -> Option<&'static KnownDisagreement> {
+    KNOWN_DISAGREEMENTS.iter().find(|k| (k.applies)(case, ours))
+}
+
+fn oracle_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracle")
+}
+
+/// Runs the node generator; `Err` explains why the oracle is unavailable.
+fn generate_cases(seed: u32, count: usize) -> Result<(PathBuf, String), String> {
+    let dir = oracle_dir();
+    if !dir
+        .join("node_modules/@cloud-copilot/iam-simulate")
+        .is_dir()
+    {
+        return Err(format!(
+            "the oracle is not installed (`{}` is missing); run `scripts/oracle-setup.sh`",
+            dir.join("node_modules").display()
+        ));
+    }
+    let out =
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("oracle-cases-{seed}-{count}.jsonl"));
+    let output = Command::new("node")
+        .arg(dir.join("gen-and-simulate.mjs"))
+        .args([
+            "--seed",
+            &seed.to_string(),
+            "--count",
+            &count.to_string(),
+            "--out",
+        ])
+        .arg(&out)
+        .current_dir(&dir)
+        .output()
+        .map_err(|e| format!("cannot run `node`: {e}"))?;
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    if !output.status.success() {
+        return Err(format!(
+            "the oracle generator failed ({}): {stderr}",
+            output.status
+        ));
+    }
+    Ok((out, stderr))
+}
+
+fn parse_cases(text: &str) -> Vec<Case> {
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .enumerate()
+        .map(|(i, line)| {
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("case line {}: {e}", i + 1))
+        })
+        .collect()
+}
+
+fn describe(case: &Case, ours: &Result<Decision, String>) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "case {} (features: {})",
+        case.id,
+        case.features.join(", ")
+    );
+    let _ = writeln!(
+        s,
+        "  oracle: {:?} detail {}  iamscope: {:?}",
+        case.oracle,
+        case.oracle_detail
+            .as_ref()
+            .map_or("-".into(), |d| d.to_string()),
+        ours.as_ref().map(|d| d.as_str())
+    );
+    let request = serde_json::json!({
+        "action": case.request.action,
+        "resource": case.request.resource,
+        "principal": case.request.principal,
+        "context": case.request.context,
+        "multivalued_keys": case.multivalued_keys,
+    });
+    let _ = writeln!(s, "  request: {request}");
+    for (i, p) in case.identity.iter().enumerate() {
+        let _ = writeln!(s, "  identity[{i}]: {p}");
+    }
+    for (i, p) in case.boundaries.iter().enumerate() {
+        let _ = writeln!(s, "  boundary[{i}]: {p}");
+    }
+    s
+}
+
+#[test]
+fn evaluator_agrees_with_simulator_on_generated_cases() {
+    let started = Instant::now();
+    let (path, summary) = match generate_cases(SEED, COUNT) {
+        Ok(generated) => generated,
+        Err(reason) if std::env::var_os("CI").is_some() => {
+            panic!("oracle agreement cannot run in CI: {reason}")
+        }
+        Err(reason) => {
+            eprintln!("\n==================== SKIP ====================");
+            eprintln!("oracle_agreement: {reason}");
+            eprintln!("==============================================\n");
+            return;
+        }
+    };
+    let generated = started.elapsed();
+    let text = std::fs::read_to_string(&path).expect("read generated cases");
+    let cases = parse_cases(&text);
+    assert_eq!(cases.len(), COUNT, "generator wrote {} cases", cases.len());
+
+    let mut errors = 0usize;
+    let mut agreed = 0usize;
+    let mut absorbed: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut disagreements = Vec::new();
+    let mut by_decision: BTreeMap<String, usize> = BTreeMap::new();
+    for case in &cases {
+        if case.oracle_error.is_some() {
+            errors += 1;
+            continue;
+        }
+        let expected = case.oracle.as_deref().unwrap_or("missing");
+        *by_decision.entry(expected.to_owned()).or_default() += 1;
+        let ours = evaluate_with_iamscope(case);
+        match &ours {
+            Ok(d) if d.as_str() == expected => agreed += 1,
+            Ok(d) => match known_disagreement(case, *d) {
+                Some(k) => *absorbed.entry(k.id).or_default() += 1,
+                None => disagreements.push((case, ours)),
+            },
+            Err(_) => disagreements.push((case, ours)),
+        }
+    }
+
+    eprintln!("oracle summary: {}", summary.trim());
+    eprintln!(
+        "oracle agreement: {} cases, {agreed} agree, {} disagree, {errors} skipped (simulator error), \
+         known disagreements {absorbed:?}, oracle decisions {by_decision:?}, generated in {:.1}s, total {:.1}s",
+        cases.len(),
+        disagreements.len(),
+        generated.as_secs_f64(),
+        started.elapsed().as_secs_f64()
+    );
+    let mut report = String::new();
+    for (case, ours) in disagreements.iter().take(SHOWN) {
+        report.push_str(&describe(case, ours));
+    }
+    assert!(
+        disagreements.is_empty(),
+        "{} of {} cases disagree with the simulator; first {}:\n{report}",
+        disagreements.len(),
+        cases.len(),
+        SHOWN.min(disagreements.len())
+    );
+    for known in KNOWN_DISAGREEMENTS {
+        assert!(
+            absorbed.contains_key(known.id),
+            "known disagreement `{}` absorbed no case in this run: remove it or fix its pattern",
+            known.id
+        );
+    }
+    // Errors are skipped, but a flood of them would mean the generator is broken.
+    assert!(
+        errors * 20 < cases.len(),
+        "{errors} cases hit simulator errors"
+    );
+}
+
+fn sample_case(features: &[&str], oracle: &str, literal: Option<&str>) -> Case {
+    Case {
+        id: "sample".into(),
+        features: features.iter().map(|f| (*f).to_owned()).collect(),
+        identity: vec![],
+        boundaries: vec![],
+        request: CaseRequest {
+            action: "s3:GetObject".into(),
+            resource: "arn:aws:s3:::bucket/home/alice/notes.txt".into(),
+            principal: Some("arn:aws:iam::123456789012:user/alice".into()),
+            context: BTreeMap::new(),
+        },
+        multivalued_keys: vec![],
+        oracle: Some(oracle.into()),
+        oracle_error: None,
+        oracle_detail: None,
+        oracle_2008_literal: literal.map(str::to_owned),
+    }
+}
+
+#[test]
+fn known_disagreements_are_documented_and_unique() {
+    let mut ids: Vec<_> = KNOWN_DISAGREEMENTS.iter().map(|k| k.id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(
+        ids.len(),
+        KNOWN_DISAGREEMENTS.len(),
+        "duplicate known-disagreement id"
+    );
+    for k in KNOWN_DISAGREEMENTS {
+        assert!(
+            k.reference.starts_with("https://docs.aws.amazon.com/"),
+            "{} lacks an AWS doc",
+            k.id
+        );
+        assert!(!k.description.is_empty(), "{} lacks a description", k.id);
+    }
+}
+
+#[test]
+fn version_2008_allowlist_needs_the_literal_verdict() {
+    let feature = ["version-2008-with-variable"];
+    // iamscope reads the variable literally and lands on the escaped verdict.
+    let literal = sample_case(&feature, "allow", Some("implicit-deny"));
+    assert_eq!(
+        known_disagreement(&literal, Decision::ImplicitDeny).map(|k| k.id),
+        Some("version-2008-variables-are-literal")
+    );
+    // Any other verdict is a real disagreement, not absorbed.
+    assert!(known_disagreement(&literal, Decision::ExplicitDeny).is_none());
+    // Without a 2008 document holding a variable the entry never applies.
+    let plain = sample_case(&[], "allow", Some("implicit-deny"));
+    assert!(known_disagreement(&plain, Decision::ImplicitDeny).is_none());
+    let no_literal = sample_case(&feature, "allow", None);
+    assert!(known_disagreement(&no_literal, Decision::ImplicitDeny).is_none());
+}
+
+#[test]
+fn generator_is_deterministic_for_a_seed() {
+    let (first, _) = match generate_cases(7, 50) {
+        Ok(g) => g,
+        Err(reason) if std::env::var_os("CI").is_some() => panic!("{reason}"),
+        Err(reason) => {
+            eprintln!("SKIP generator_is_deterministic_for_a_seed: {reason}");
+            return;
+        }
+    };
+    let a = std::fs::read_to_string(&first).expect("read first run");
+    let (second, _) = generate_cases(7, 50).expect("second run");
+    let b = std::fs::read_to_string(&second).expect("read second run");
+    assert_eq!(a, b, "same seed produced different cases");
+    let cases = parse_cases(&a);
+    assert_eq!(cases.len(), 50);
+    assert!(cases
+        .iter()
+        .all(|c| c.oracle.is_some() || c.oracle_error.is_some()));
+}

@@ -131,9 +131,31 @@ fn oracle_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracle")
 }
 
+/// Installs the oracle from the committed lock file (idempotent, a no-op when
+/// installed), so that `cargo test` on a fresh machine runs it too.
+fn install_oracle() -> Result<(), String> {
+    static INSTALL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _guard = INSTALL.lock().map_err(|e| e.to_string())?;
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/oracle-setup.sh");
+    let output = Command::new("bash")
+        .arg(&script)
+        .output()
+        .map_err(|e| format!("cannot run `{}`: {e}", script.display()))?;
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{}` failed: {}",
+            script.display(),
+            String::from_utf8_lossy(&output.stderr).trim()
+        ))
+    }
+}
+
 /// Runs the node generator; `Err` explains why the oracle is unavailable.
 fn generate_cases(seed: u32, count: usize) -> Result<(PathBuf, String), String> {
     let dir = oracle_dir();
+    install_oracle()?;
     if !dir
         .join("node_modules/@cloud-copilot/iam-simulate")
         .is_dir()

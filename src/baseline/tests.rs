@@ -334,3 +334,48 @@ fn resource_patterns_follow_the_scoped_policy_arns() {
         .expect("s3 pattern");
     assert!(!s3.tag_protected);
 }
+
+#[test]
+fn loading_the_folder_matches_the_embedded_profile() {
+    let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/chalk"));
+    let loaded = Profile::load_dir(dir).expect("folder loads");
+    let embedded = chalk();
+    assert_eq!(loaded.vendor, embedded.vendor);
+    assert_eq!(loaded.role_kinds, embedded.role_kinds);
+    let templates =
+        |p: &Profile| -> Vec<String> { p.policies.iter().map(|d| d.template.clone()).collect() };
+    assert_eq!(templates(&loaded), templates(&embedded));
+}
+
+#[test]
+fn resource_patterns_agree_with_the_scoped_policy_arns() {
+    let profile = chalk();
+    let template = &profile
+        .policy("chalk:scoped-execution")
+        .expect("scoped policy")
+        .template;
+    let value: serde_json::Value = serde_json::from_str(template).expect("json");
+    let mut documented = BTreeSet::new();
+    for statement in value["Statement"].as_array().expect("statements") {
+        let resources = match &statement["Resource"] {
+            serde_json::Value::Array(list) => list.clone(),
+            single => vec![single.clone()],
+        };
+        for arn in resources.iter().filter_map(|r| r.as_str()) {
+            let parts: Vec<&str> = arn.splitn(6, ':').collect();
+            // `*` and AWS-owned policies name no vendor resource.
+            if arn == "*" || arn.starts_with("arn:aws:iam::aws:") {
+                continue;
+            }
+            let resource = parts.get(5).copied().unwrap_or("*");
+            let tagged = statement.get("Condition").is_some();
+            documented.insert(format!("{}:{resource}:{tagged}", parts[2]));
+        }
+    }
+    let declared: BTreeSet<String> = profile
+        .resource_patterns
+        .iter()
+        .map(|p| format!("{}:{}:{}", p.service, p.resource, p.tag_protected))
+        .collect();
+    assert_eq!(declared, documented);
+}

@@ -3,6 +3,8 @@
 //! Data flows one way: inputs -> policy/account model -> lint / eval / audit ->
 //! findings -> report. Nothing upstream knows about output formats.
 
+pub mod account;
+pub mod baseline;
 pub mod catalog;
 pub mod diff;
 pub mod eval;

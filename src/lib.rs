@@ -3,6 +3,10 @@
 //! Data flows one way: inputs -> policy/account model -> lint / eval / audit ->
 //! findings -> report. Nothing upstream knows about output formats.
 
+pub mod cli;
 pub mod eval;
+pub mod exit;
+pub mod lint;
 pub mod policy;
+pub mod registry;
 pub mod report;

@@ -54,7 +54,7 @@ mod tests {
 
     #[test]
     fn is_stable_across_builds() {
-        assert_eq!(fingerprint(&finding(1, "")), fingerprint(&finding(2, "")));
-        assert_eq!(fingerprint(&finding(1, "")).len(), 16);
+        // A change here breaks alert tracking for every user: only on purpose.
+        assert_eq!(fingerprint(&finding(1, "/Statement/0")), "cb93abb6a97fdf2f");
     }
 }

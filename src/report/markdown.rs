@@ -10,7 +10,7 @@ use super::table::location_label;
 pub fn render(report: &Report) -> String {
     let summary = report.summary();
     let mut out = format!(
-        "### iamscope {}: {}\n\n",
+        "### iamscope {}\n\n**{}**\n\n",
         report.command,
         summary.sentence()
     );
@@ -126,7 +126,7 @@ mod tests {
         })]);
         let text = render(&report);
         assert!(
-            text.starts_with("### iamscope lint: 1 finding: 1 low\n"),
+            text.starts_with("### iamscope lint\n\n**1 finding: 1 low**\n"),
             "{text}"
         );
         assert!(

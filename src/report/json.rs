@@ -159,4 +159,29 @@ mod tests {
         assert_eq!(value["summary"]["by_severity"]["info"], 0);
         assert_eq!(value["summary"]["by_rule"]["some-rule"], 1);
     }
+
+    #[test]
+    fn every_field_is_documented() {
+        let docs = include_str!("../../docs/json-output.md");
+        let value = to_value(&sample());
+        let finding = &value["findings"][0];
+        let top = value
+            .as_object()
+            .unwrap()
+            .keys()
+            .filter(|k| *k != "verdict");
+        let nested = finding.as_object().unwrap().keys();
+        for key in top.chain(nested) {
+            assert!(
+                docs.contains(&format!("| `{key}")),
+                "`{key}` is not documented"
+            );
+        }
+        for key in finding["location"].as_object().unwrap().keys() {
+            assert!(
+                docs.contains(&format!("| `location.{key}`")),
+                "`location.{key}`"
+            );
+        }
+    }
 }

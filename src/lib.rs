@@ -6,7 +6,11 @@
 pub mod account;
 pub mod baseline;
 pub mod catalog;
+pub mod cli;
 pub mod diff;
 pub mod eval;
+pub mod exit;
+pub mod lint;
 pub mod policy;
+pub mod registry;
 pub mod report;

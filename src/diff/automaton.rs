@@ -92,7 +92,9 @@ impl Pattern {
 
     /// A pattern that matches no string.
     pub fn never() -> Self {
-        Pattern { elems: vec![Elem::Fail] }
+        Pattern {
+            elems: vec![Elem::Fail],
+        }
     }
 
     /// The elements.

@@ -1,0 +1,171 @@
+//! Exit codes, and the top-level error that every failure becomes.
+//!
+//! | code | meaning |
+//! | --- | --- |
+//! | 0 | success: no finding at or above `--fail-on` |
+//! | 1 | at least one finding at or above `--fail-on` |
+//! | 2 | usage, input or output error (bad flag, unreadable file, unknown rule) |
+//! | 3 | incomplete scan: some of the account could not be read (live audits) |
+
+use std::io;
+use std::process::ExitCode;
+
+use crate::report::Severity;
+
+/// How a run ended, as the process exit status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Nothing at or above the failure threshold.
+    Clean = 0,
+    /// At least one finding at or above the failure threshold.
+    Findings = 1,
+    /// The command could not run: usage, input or output error.
+    Error = 2,
+    /// The scan could not read everything it needed (live audits).
+    Incomplete = 3,
+}
+
+impl Status {
+    /// The numeric exit code.
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+}
+
+impl From<Status> for ExitCode {
+    fn from(status: Status) -> Self {
+        ExitCode::from(status.code())
+    }
+}
+
+/// Decides the exit status of a run that completed: the one place exit codes are chosen.
+///
+/// An incomplete scan wins over findings, because a clean result from a partial scan
+/// proves nothing; otherwise the run fails when any finding is at or above `fail_on`.
+pub fn decide(max_severity: Option<Severity>, fail_on: Severity, complete: bool) -> Status {
+    if !complete {
+        Status::Incomplete
+    } else if max_severity.is_some_and(|severity| severity >= fail_on) {
+        Status::Findings
+    } else {
+        Status::Clean
+    }
+}
+
+/// Everything that stops a command before it can report.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// An input file could not be read.
+    #[error("cannot read `{path}`: {}", plain_io(.source))]
+    Read {
+        /// The path as given.
+        path: String,
+        /// The cause.
+        source: io::Error,
+    },
+    /// The output could not be written.
+    #[error("cannot write `{path}`: {}", plain_io(.source))]
+    Write {
+        /// The output path, or `-` for stdout.
+        path: String,
+        /// The cause.
+        source: io::Error,
+    },
+    /// `iamscope rule <id>` with an id no rule has.
+    #[error("unknown rule `{id}`")]
+    UnknownRule {
+        /// The id as given.
+        id: String,
+        /// The closest known id.
+        suggestion: Option<&'static str>,
+    },
+}
+
+impl Error {
+    /// The exit status for this error.
+    pub fn status(&self) -> Status {
+        match self {
+            Error::Read { .. } | Error::Write { .. } | Error::UnknownRule { .. } => Status::Error,
+        }
+    }
+
+    /// A line telling the user what to do next, when there is something useful to say.
+    pub fn help(&self) -> Option<String> {
+        match self {
+            Error::UnknownRule {
+                suggestion: Some(id),
+                ..
+            } => Some(format!("did you mean `{id}`?")),
+            Error::UnknownRule {
+                suggestion: None, ..
+            } => Some("run `iamscope rules` to list every rule".to_owned()),
+            Error::Read { .. } => Some("pass `-` to read the policy from stdin".to_owned()),
+            Error::Write { .. } => None,
+        }
+    }
+}
+
+/// An I/O error's message without the `(os error N)` suffix std appends.
+fn plain_io(error: &io::Error) -> String {
+    let text = error.to_string();
+    match text.rfind(" (os error ") {
+        Some(index) if text.ends_with(')') => text[..index].to_owned(),
+        _ => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fails_only_at_or_above_the_threshold() {
+        assert_eq!(
+            decide(Some(Severity::Medium), Severity::High, true),
+            Status::Clean
+        );
+        assert_eq!(
+            decide(Some(Severity::High), Severity::High, true),
+            Status::Findings
+        );
+        assert_eq!(
+            decide(Some(Severity::Critical), Severity::High, true),
+            Status::Findings
+        );
+        assert_eq!(decide(None, Severity::Info, true), Status::Clean);
+    }
+
+    #[test]
+    fn incomplete_scans_win_over_findings() {
+        assert_eq!(
+            decide(Some(Severity::Critical), Severity::High, false),
+            Status::Incomplete
+        );
+        assert_eq!(Status::Incomplete.code(), 3);
+    }
+
+    #[test]
+    fn read_errors_drop_the_os_error_number() {
+        let error = Error::Read {
+            path: "x.json".into(),
+            source: io::Error::from_raw_os_error(2),
+        };
+        assert_eq!(
+            error.to_string(),
+            "cannot read `x.json`: No such file or directory"
+        );
+        assert_eq!(error.status(), Status::Error);
+    }
+
+    #[test]
+    fn unknown_rules_suggest_a_close_id() {
+        let error = Error::UnknownRule {
+            id: "invalid-polcy".into(),
+            suggestion: Some("invalid-policy"),
+        };
+        assert_eq!(
+            error.help().as_deref(),
+            Some("did you mean `invalid-policy`?")
+        );
+    }
+}

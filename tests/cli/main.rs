@@ -1,0 +1,54 @@
+//! The one integration-test binary: runs the real `iamscope` executable.
+
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers run outside #[test] functions; a panic there is a test failure"
+)]
+
+mod exit_codes;
+mod lint;
+mod rules;
+mod sarif_schema;
+
+use std::path::PathBuf;
+
+/// Where the fixtures live; every command runs there so paths in output are relative.
+pub fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// The outcome of one run of the binary.
+pub struct Run {
+    /// The exit code.
+    pub code: i32,
+    /// Standard output, scrubbed.
+    pub stdout: String,
+    /// Standard error, scrubbed.
+    pub stderr: String,
+}
+
+/// Runs `iamscope` with `args` in the fixtures directory, with `stdin` as input.
+pub fn run_with_stdin(args: &[&str], stdin: &str) -> Run {
+    let output = assert_cmd::Command::new(env!("CARGO_BIN_EXE_iamscope"))
+        .current_dir(fixtures())
+        .env_remove("NO_COLOR")
+        .args(args)
+        .write_stdin(stdin)
+        .output()
+        .unwrap();
+    Run {
+        code: output.status.code().unwrap(),
+        stdout: scrub(&String::from_utf8(output.stdout).unwrap()),
+        stderr: scrub(&String::from_utf8(output.stderr).unwrap()),
+    }
+}
+
+/// Runs `iamscope` with `args` and empty stdin.
+pub fn run(args: &[&str]) -> Run {
+    run_with_stdin(args, "")
+}
+
+/// Replaces what changes between builds (the version) so snapshots stay stable.
+fn scrub(text: &str) -> String {
+    text.replace(env!("CARGO_PKG_VERSION"), "[VERSION]")
+}

@@ -10,11 +10,6 @@
 //! run as a separate node process. Without it the test fails under CI (`CI` set)
 //! and prints a loud SKIP locally.
 
-#![expect(
-    clippy::expect_used,
-    reason = "test code: an unreadable generated file is a test failure"
-)]
-
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};

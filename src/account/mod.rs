@@ -175,5 +175,4 @@ pub(crate) fn is_aws_managed_arn(arn: &str) -> bool {
 }
 
 #[cfg(test)]
-#[expect(clippy::expect_used, reason = "a test fails loudly on broken fixtures")]
 mod tests;

@@ -141,8 +141,4 @@ pub fn render(policy_id: &str, params: &Params) -> Result<String, BaselineError>
 }
 
 #[cfg(test)]
-#[expect(
-    clippy::expect_used,
-    reason = "a test fails loudly on broken built-in data"
-)]
 mod tests;

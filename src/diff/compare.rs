@@ -16,7 +16,7 @@
 use super::automaton::{self, Pattern};
 use super::space::{self, CannotProve, KeyShape, KeyState};
 use crate::catalog::{Action, Catalog};
-use crate::eval::{CompiledPolicySet, Context, Decision, Request};
+use crate::eval::{CompiledPolicySet, Context, Decision, Explanation, Outcome, PolicySource, Request};
 use crate::policy::{Condition, Effect, Policy, Statement};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -56,7 +56,7 @@ pub struct StatementRef {
 pub struct Difference {
     /// Every catalog action for which the same difference holds, sorted.
     pub actions: Vec<String>,
-    /// A concrete request showing it (its action is the first of `actions`).
+    /// A concrete request showing it (its action is one of `actions`).
     pub witness: Request,
     /// OLD's decision on the witness.
     pub old: Decision,
@@ -124,7 +124,6 @@ const MAX_POINTS_PER_GROUP: usize = 200_000;
 
 /// A statement of either side, with what the comparison needs to know about it.
 struct Entry<'a> {
-    reference: StatementRef,
     statement: &'a Statement,
     variables: bool,
 }
@@ -203,12 +202,11 @@ pub fn compare(old: PolicySet<'_>, new: PolicySet<'_>, catalog: &Catalog) -> Com
 
 fn collect_entries<'a>(old: PolicySet<'a>, new: PolicySet<'a>) -> Vec<Entry<'a>> {
     let mut entries = Vec::new();
-    for (side, set) in [(Side::Old, old), (Side::New, new)] {
-        for (boundary, policies) in [(false, set.identity), (true, set.boundaries)] {
-            for (p, policy) in policies.iter().enumerate() {
-                for (s, statement) in policy.statements.iter().enumerate() {
+    for set in [old, new] {
+        for policies in [set.identity, set.boundaries] {
+            for policy in policies {
+                for statement in &policy.statements {
                     entries.push(Entry {
-                        reference: StatementRef { side, boundary, policy: p, statement: s },
                         statement,
                         variables: policy.supports_variables(),
                     });
@@ -274,7 +272,7 @@ struct GroupKey {
 fn resource_formats(action: &Action, catalog: &Catalog) -> Vec<String> {
     let mut formats: Vec<String> = catalog
         .action_resource_types(action)
-        .flat_map(|rt| rt.arn_formats.iter().cloned())
+        .flat_map(|rt| rt.arn_formats.iter().map(|f| f.to_string()))
         .collect();
     formats.sort();
     formats.dedup();
@@ -437,20 +435,25 @@ fn responsible_statements(
     } else {
         (old, Side::Old, new, Side::New)
     };
-    let mut out: Vec<StatementRef> = Vec::new();
-    let allow = allowing.explain(request);
-    out.extend(
-        allow
-            .matched_statements(Effect::Allow)
-            .map(|(boundary, policy, statement)| StatementRef { side: allowing_side, boundary, policy, statement }),
-    );
-    let deny = denying.explain(request);
-    out.extend(
-        deny.matched_statements(Effect::Deny)
-            .map(|(boundary, policy, statement)| StatementRef { side: denying_side, boundary, policy, statement }),
-    );
+    let mut out = matched(&allowing.explain(request), Effect::Allow, allowing_side);
+    out.extend(matched(&denying.explain(request), Effect::Deny, denying_side));
     out.sort();
     out
+}
+
+/// The statements of `effect` that matched the request in an explanation.
+fn matched(explanation: &Explanation, effect: Effect, side: Side) -> Vec<StatementRef> {
+    explanation
+        .statements
+        .iter()
+        .filter(|s| s.effect == effect && s.outcome == Outcome::Matched)
+        .map(|s| StatementRef {
+            side,
+            boundary: s.source == PolicySource::Boundary,
+            policy: s.policy,
+            statement: s.statement,
+        })
+        .collect()
 }
 
 /// Merges differences that have the same responsible statements, decisions and

@@ -1,4 +1,8 @@
 //! Exact comparison of two policy sets.
 
 pub mod automaton;
+pub mod compare;
 pub mod space;
+
+#[cfg(test)]
+mod tests;

@@ -108,28 +108,118 @@ pub fn string_pattern(op: ConditionOp, value: &str) -> Pattern {
     }
 }
 
-/// An `ArnLike` pattern: wildcards stay inside their colon-delimited segment for the
-/// first five segments; the sixth (resource) segment may contain colons.
+/// An `ArnLike`/`ArnEquals` pattern, as the evaluator reads it: both ARNs must have
+/// six colon-delimited parts, matched part by part; wildcards stay inside their part
+/// for the first five, and the sixth (the resource) may contain colons. A pattern
+/// that is not a six-part ARN matches nothing.
 pub fn arn_pattern(value: &str) -> Pattern {
+    let segments: Vec<&str> = value.splitn(6, ':').collect();
+    if segments.len() != 6 || segments[0] != "arn" {
+        return Pattern::never();
+    }
     let mut elems = Vec::new();
-    let mut colons = 0;
-    for c in value.chars() {
-        let class = if colons < 5 {
-            CharClass::NotColon
-        } else {
-            CharClass::Any
-        };
-        elems.push(match c {
+    for (i, segment) in segments.iter().enumerate() {
+        if i > 0 {
+            elems.push(Elem::Lit(':'));
+        }
+        let class = if i < 5 { CharClass::NotColon } else { CharClass::Any };
+        elems.extend(segment.chars().map(|c| match c {
             '*' => Elem::Star(class),
             '?' => Elem::One(class),
-            ':' => {
-                colons += 1;
-                Elem::Lit(':')
-            }
             c => Elem::Lit(c),
-        });
+        }));
     }
     Pattern::from_elems(elems)
+}
+
+/// The pattern a `Resource`/`NotResource` entry stands for, as the evaluator
+/// matches it ([`crate::eval::pattern::ArnPattern`]): `*` is everything; a pattern
+/// not starting with `arn:` is a whole-string glob; an ARN pattern is matched per
+/// colon-delimited segment, where the sixth part (the resource) may hold colons,
+/// and a shorter pattern whose last segment ends in `*` matches the rest of the ARN.
+pub fn resource_pattern(text: &str) -> Pattern {
+    if !text.starts_with("arn:") {
+        return Pattern::glob(text, false);
+    }
+    let segments: Vec<&str> = text.splitn(6, ':').collect();
+    let k = segments.len();
+    let open_end = k == 6 || segments[k - 1].ends_with('*');
+    let mut elems = Vec::new();
+    for (i, segment) in segments.iter().enumerate() {
+        if i > 0 {
+            elems.push(Elem::Lit(':'));
+        }
+        let class = if i == k - 1 && open_end { CharClass::Any } else { CharClass::NotColon };
+        elems.extend(segment.chars().map(|c| match c {
+            '*' => Elem::Star(class),
+            '?' => Elem::One(class),
+            c => Elem::Lit(c),
+        }));
+    }
+    Pattern::from_elems(elems)
+}
+
+/// The ARNs of a Service Authorization Reference format such as
+/// `arn:${Partition}:s3:::${BucketName}/${ObjectName}`: a variable is one or more
+/// characters, never a colon in the first five segments, and neither `:` nor `/`
+/// when it is the whole resource part (a bucket, queue or topic name).
+pub fn format_pattern(format: &str) -> Pattern {
+    let segments: Vec<&str> = format.splitn(6, ':').collect();
+    let mut elems = Vec::new();
+    for (i, segment) in segments.iter().enumerate() {
+        if i > 0 {
+            elems.push(Elem::Lit(':'));
+        }
+        let single_name = i == 5 && segment.starts_with("${") && segment.find('}') == Some(segment.len() - 1);
+        let class = match i {
+            0..=4 => CharClass::NotColon,
+            _ if single_name => CharClass::Name,
+            _ => CharClass::Any,
+        };
+        let mut rest = *segment;
+        while !rest.is_empty() {
+            if let (Some(start), true) = (rest.strip_prefix("${"), true) {
+                if let Some(end) = start.find('}') {
+                    elems.push(Elem::One(class));
+                    elems.push(Elem::Star(class));
+                    rest = &start[end + 1..];
+                    continue;
+                }
+            }
+            let mut chars = rest.chars();
+            if let Some(c) = chars.next() {
+                elems.push(Elem::Lit(c));
+            }
+            rest = chars.as_str();
+        }
+    }
+    Pattern::from_elems(elems)
+}
+
+/// Makes a witness ARN read like a real one (`aws` partition, a real-looking region
+/// and account) wherever that keeps its truth values against `patterns`.
+pub fn beautify_arn(witness: &str, patterns: &[Pattern], matches: &[bool]) -> String {
+    const CHOICES: [(usize, &[&str]); 3] = [
+        (1, &["aws"]),
+        (3, &["us-east-1", "eu-west-1"]),
+        (4, &["111122223333", "444455556666"]),
+    ];
+    let mut best = witness.to_string();
+    for (index, candidates) in CHOICES {
+        for candidate in candidates {
+            let mut parts: Vec<&str> = best.splitn(6, ':').collect();
+            if parts.len() != 6 || parts[index].is_empty() || parts[index] == *candidate {
+                break;
+            }
+            parts[index] = candidate;
+            let tried = parts.join(":");
+            if patterns.iter().map(|p| p.matches(&tried)).eq(matches.iter().copied()) {
+                best = tried;
+                break;
+            }
+        }
+    }
+    best
 }
 
 /// The states of one condition key that together cover every behaviour of `conditions`
@@ -551,6 +641,51 @@ mod tests {
         let reps = ip_representatives(["10.0.0.0/8"].into_iter());
         for want in ["9.255.255.255", "10.0.0.0", "10.255.255.255", "11.0.0.0"] {
             assert!(reps.contains(&want.to_string()), "{want} missing");
+        }
+    }
+
+    #[test]
+    fn format_variables_fill_their_segment() {
+        let bucket = format_pattern("arn:${Partition}:s3:::${BucketName}");
+        assert!(bucket.matches("arn:aws:s3:::chalk-data"));
+        assert!(!bucket.matches("arn:aws:s3:::chalk-data/key"));
+        let object = format_pattern("arn:${Partition}:s3:::${BucketName}/${ObjectName}");
+        assert!(object.matches("arn:aws:s3:::b/k/with:colon"));
+        let table = format_pattern("arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}");
+        assert!(table.matches("arn:aws:dynamodb:us-east-1:111122223333:table/chalk"));
+        assert!(!table.matches("arn:aws:dynamodb::111122223333:table/chalk"));
+    }
+
+    #[test]
+    fn beautified_witness_keeps_its_truth_values() {
+        let patterns = vec![
+            resource_pattern("arn:aws:dynamodb:us-east-1:111122223333:table/chalk*"),
+            format_pattern("arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}"),
+        ];
+        let pretty = beautify_arn("arn:x:dynamodb:x:x:table/x", &patterns, &[false, true]);
+        assert_eq!(pretty, "arn:aws:dynamodb:us-east-1:111122223333:table/x");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn resource_patterns_agree_with_the_evaluator(
+            pattern in "(arn:)?[ab*?:]{0,8}",
+            value in "(arn:)?[ab:]{0,8}",
+        ) {
+            let ours = resource_pattern(&pattern).matches(&value);
+            let evaluator = crate::eval::pattern::matches_resource(&pattern, &value);
+            proptest::prop_assert_eq!(ours, evaluator, "pattern {:?} value {:?}", pattern, value);
+        }
+
+        #[test]
+        fn arn_condition_patterns_agree_with_the_evaluator(
+            pattern in "arn:[ab*?:]{0,10}",
+            value in "arn:[ab:]{0,10}",
+        ) {
+            let ours = arn_pattern(&pattern).matches(&value);
+            let evaluator = crate::eval::pattern::ArnPattern::new(&pattern, false)
+                .matches_arn_condition(&value, &crate::eval::VarResolver::new(&crate::eval::Context::new()));
+            proptest::prop_assert_eq!(ours, evaluator, "pattern {:?} value {:?}", pattern, value);
         }
     }
 

@@ -866,4 +866,117 @@ mod tests {
         };
         assert!(!evaluate(&literal, &c, &disabled));
     }
+
+    // Pins the known disagreement `for-any-value-if-exists-on-absent-key` of
+    // tests/oracle_agreement.rs: AWS documents IfExists as "If the key is not
+    // present, evaluate the condition element as true", on any operator.
+    #[test]
+    fn for_any_value_if_exists_is_true_on_an_absent_key() {
+        let c = ctx(&[("aws:username", &["alice"])]);
+        for op in [
+            "ForAnyValue:StringLikeIfExists",
+            "ForAnyValue:StringNotEqualsIfExists",
+            "ForAnyValue:NumericLessThanIfExists",
+            "ForAnyValue:NotIpAddressIfExists",
+            "ForAnyValue:DateEqualsIfExists",
+        ] {
+            assert!(check(op, "aws:CalledVia", &["1"], &c), "{op}");
+        }
+        // Without IfExists, ForAnyValue on an absent key is false.
+        assert!(!check(
+            "ForAnyValue:StringLike",
+            "aws:CalledVia",
+            &["*"],
+            &c
+        ));
+        // IfExists does not rescue a present key that fails.
+        let present = ctx(&[("aws:CalledVia", &["athena.amazonaws.com"])]);
+        assert!(!check(
+            "ForAnyValue:StringLikeIfExists",
+            "aws:CalledVia",
+            &["cloudformation*"],
+            &present
+        ));
+    }
+
+    // Pins the known disagreement `date-epoch-seconds`: AWS takes date values "in
+    // one of the W3C implementations of the ISO 8601 date formats or in epoch
+    // (UNIX) time", so an epoch value is seconds and the same instant as its ISO
+    // form, on either side of the comparison.
+    #[test]
+    fn epoch_seconds_and_iso_dates_are_the_same_instant() {
+        let iso = ctx(&[("aws:CurrentTime", &["2024-06-17T06:00:00Z"])]);
+        assert!(check(
+            "DateEquals",
+            "aws:CurrentTime",
+            &["1718604000"],
+            &iso
+        ));
+        assert!(!check(
+            "DateGreaterThan",
+            "aws:CurrentTime",
+            &["1718604000"],
+            &iso
+        ));
+        assert!(!check(
+            "DateNotEquals",
+            "aws:CurrentTime",
+            &["1718604000"],
+            &iso
+        ));
+        assert!(check(
+            "DateLessThan",
+            "aws:CurrentTime",
+            &["1718604001"],
+            &iso
+        ));
+        let epoch = ctx(&[("aws:EpochTime", &["1718604000"])]);
+        assert!(check(
+            "DateEquals",
+            "aws:EpochTime",
+            &["2024-06-17T06:00:00Z"],
+            &epoch
+        ));
+        assert!(check(
+            "DateGreaterThan",
+            "aws:EpochTime",
+            &["2024-06-17T05:59:59Z"],
+            &epoch
+        ));
+    }
+
+    // Pins the known disagreement `escape-variable-in-exact-string-operator`: AWS
+    // documents `${*}`, `${?}` and `${$}` "in any string where you can use
+    // regular policy variables", the exact String operators included.
+    #[test]
+    fn escapes_stand_for_their_character_in_exact_string_operators() {
+        let c = ctx(&[("aws:ResourceTag/env", &["a*b"])]);
+        assert!(check(
+            "StringEquals",
+            "aws:ResourceTag/env",
+            &["a${*}b"],
+            &c
+        ));
+        assert!(check(
+            "StringEqualsIgnoreCase",
+            "aws:ResourceTag/env",
+            &["A${*}B"],
+            &c
+        ));
+        assert!(!check(
+            "StringNotEqualsIgnoreCase",
+            "aws:ResourceTag/env",
+            &["a${*}b", "red"],
+            &c
+        ));
+        // The escape is one literal character, not a wildcard.
+        let other = ctx(&[("aws:ResourceTag/env", &["axxb"])]);
+        assert!(!check(
+            "StringLike",
+            "aws:ResourceTag/env",
+            &["a${*}b"],
+            &other
+        ));
+        assert!(check("StringLike", "aws:ResourceTag/env", &["a${*}b"], &c));
+    }
 }

@@ -17,8 +17,10 @@
 //! - A single-valued operator (no set qualifier) against a key holding zero or
 //!   several values does not match, negated or not (the behaviour of the independent
 //!   simulator `@cloud-copilot/iam-simulate`; AWS asks for a set qualifier there).
-//!   A key with exactly one value is treated as single-valued; with a set qualifier
-//!   its values are always iterated as a set.
+//!   A key with exactly one value is treated as single-valued ("the difference
+//!   between single-valued and multivalued context keys depends on the number of
+//!   values in the request context"); with a set qualifier its values are always
+//!   iterated as a set.
 //! - `Null`: `"true"` matches when the key is absent, `"false"` when it is present
 //!   (a key present with an empty list counts as present).
 //! - Values that cannot be interpreted (a `Date` value that does not parse, a
@@ -978,5 +980,27 @@ mod tests {
             &other
         ));
         assert!(check("StringLike", "aws:ResourceTag/env", &["a${*}b"], &c));
+    }
+
+    // Pins the known disagreement `single-operator-on-one-valued-multivalued-key`:
+    // AWS classifies a key by "the number of values in the request context", so
+    // `aws:TagKeys` with one value is compared like a single-valued key.
+    #[test]
+    fn single_operator_on_a_one_valued_key_compares_the_value() {
+        let one = ctx(&[("aws:TagKeys", &["Owner"])]);
+        assert!(check("StringEquals", "aws:TagKeys", &["Owner"], &one));
+        assert!(!check("StringNotEquals", "aws:TagKeys", &["Owner"], &one));
+        assert!(check(
+            "StringLike",
+            "aws:CalledVia",
+            &["*"],
+            &ctx(&[("aws:CalledVia", &["c"])])
+        ));
+        // Zero or several values: a single-valued operator does not match.
+        let two = ctx(&[("aws:TagKeys", &["Owner", "team"])]);
+        assert!(!check("StringEquals", "aws:TagKeys", &["Owner"], &two));
+        assert!(!check("StringNotEquals", "aws:TagKeys", &["x"], &two));
+        let none = ctx(&[("aws:TagKeys", &[])]);
+        assert!(!check("StringNotEquals", "aws:TagKeys", &["x"], &none));
     }
 }

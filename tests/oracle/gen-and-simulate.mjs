@@ -7,7 +7,8 @@
 // test time (`npm ci`); this file calls it as a separate process and copies none
 // of its code.
 //
-// Usage: node gen-and-simulate.mjs --seed S --count N --out FILE
+// Usage: node gen-and-simulate.mjs --seed S --count N --out FILE [--start I]
+//        [--extra seed:index,...]
 //
 // Each line: {"id", "features", "identity", "boundaries", "request": {"action",
 // "resource", "principal", "context": {key: [values]}}, "multivalued_keys",
@@ -29,7 +30,7 @@ import {
 // ---------------------------------------------------------------- arguments
 
 function parseArgs(argv) {
-  const args = { seed: 1, count: 100, out: null, start: 0 };
+  const args = { seed: 1, count: 100, out: null, start: 0, extra: [] };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = argv[i + 1];
@@ -37,6 +38,14 @@ function parseArgs(argv) {
     else if (flag === '--count') args.count = Number(value);
     else if (flag === '--start') args.start = Number(value);
     else if (flag === '--out') args.out = value;
+    else if (flag === '--extra') {
+      // Pinned cases of other seeds, `seed:index,seed:index`, written after the range.
+      args.extra = value.split(',').filter(Boolean).map((pair) => pair.split(':').map(Number));
+      if (args.extra.some((pair) => pair.length !== 2 || !pair.every(Number.isInteger))) {
+        process.stderr.write('--extra takes seed:index pairs separated by commas\n');
+        process.exit(2);
+      }
+    }
     else {
       process.stderr.write(`unknown argument \`${flag}\`\n`);
       process.exit(2);
@@ -821,7 +830,51 @@ const escapeInExactString = {
     })
 };
 
+// `single-operator-on-one-valued-multivalued-key`: AWS classifies keys by "the
+// number of values in the request context"; a multivalued key that holds one
+// value is compared like a single-valued key. The simulator never matches a
+// single-valued operator on an array-typed key. Such conditions become
+// `ForAnyValue:<op>`, which on one value is the same test.
+const oneValuedArrayKeys = (simulation) =>
+  new Set(
+    Object.entries(simulation.request.contextVariables)
+      .filter(([, v]) => Array.isArray(v) && v.length === 1)
+      .map(([k]) => k.toLowerCase())
+  );
+const isPlainOnOneValued = (keys, op, key) => !/^For(All|Any)Values?:/i.test(op) && !/^Null$/i.test(op) && keys.has(key.toLowerCase());
+
+const singleOperatorOnOneValued = {
+  applies: (simulation) => {
+    const keys = oneValuedArrayKeys(simulation);
+    return policiesOf(simulation).some((p) =>
+      statementsOf(p.policy).some((st) =>
+        Object.entries(st.Condition ?? {}).some(([op, block]) => Object.keys(block).some((key) => isPlainOnOneValued(keys, op, key)))
+      )
+    );
+  },
+  rewrite: (simulation) => {
+    const keys = oneValuedArrayKeys(simulation);
+    return mapPolicies(simulation, (policy) => {
+      for (const st of statementsOf(policy)) {
+        for (const [op, block] of Object.entries(st.Condition ?? {})) {
+          for (const key of Object.keys(block)) {
+            if (!isPlainOnOneValued(keys, op, key)) continue;
+            const target = `ForAnyValue:${op}`;
+            st.Condition[target] = st.Condition[target] ?? {};
+            if (st.Condition[target][key] !== undefined) continue;
+            st.Condition[target][key] = block[key];
+            delete block[key];
+          }
+          if (Object.keys(block).length === 0) delete st.Condition[op];
+        }
+      }
+      return policy;
+    });
+  }
+};
+
 const DOCUMENTED_READINGS = {
+  'single-operator-on-one-valued-multivalued-key': singleOperatorOnOneValued,
   'version-2008-variables-are-literal': version2008,
   'arn-resource-type-wildcard': resourceTypeWildcard,
   'for-any-value-if-exists-on-absent-key': forAnyIfExistsAbsent,
@@ -958,8 +1011,11 @@ async function main() {
   const loaded = performance.now();
   const lines = [];
   const counts = { allow: 0, 'explicit-deny': 0, 'implicit-deny': 0, error: 0 };
-  for (let i = args.start; i < args.start + args.count; i++) {
-    const c = await makeCase(args.seed, i, catalog);
+  const indices = [];
+  for (let i = args.start; i < args.start + args.count; i++) indices.push([args.seed, i]);
+  indices.push(...args.extra);
+  for (const [seed, i] of indices) {
+    const c = await makeCase(seed, i, catalog);
     lines.push(JSON.stringify(c));
     if (c.oracle_error) counts.error++;
     else counts[c.oracle]++;
@@ -968,7 +1024,7 @@ async function main() {
   const finished = performance.now();
   const summary = {
     seed: args.seed,
-    count: args.count,
+    count: indices.length,
     counts,
     catalog_candidates: all.length,
     catalog_ms: Math.round(loaded - started),

@@ -91,6 +91,11 @@ impl CompiledStatement {
             if any == *negated {
                 return Check::Resource;
             }
+            // A `NotResource` entry whose variable has no value makes the statement
+            // invalid: it does not apply (see `ArnPattern::is_resolvable`).
+            if *negated && !patterns.iter().all(|p| p.is_resolvable(&resolver)) {
+                return Check::Resource;
+            }
         }
         match self
             .conditions

@@ -17,8 +17,10 @@
 //! - A single-valued operator (no set qualifier) against a key holding zero or
 //!   several values does not match, negated or not (the behaviour of the independent
 //!   simulator `@cloud-copilot/iam-simulate`; AWS asks for a set qualifier there).
-//!   A key with exactly one value is treated as single-valued; with a set qualifier
-//!   its values are always iterated as a set.
+//!   A key with exactly one value is treated as single-valued ("the difference
+//!   between single-valued and multivalued context keys depends on the number of
+//!   values in the request context"); with a set qualifier its values are always
+//!   iterated as a set.
 //! - `Null`: `"true"` matches when the key is absent, `"false"` when it is present
 //!   (a key present with an empty list counts as present).
 //! - Values that cannot be interpreted (a `Date` value that does not parse, a
@@ -865,5 +867,140 @@ mod tests {
             ..VarResolver::new(&c)
         };
         assert!(!evaluate(&literal, &c, &disabled));
+    }
+
+    // Pins the known disagreement `for-any-value-if-exists-on-absent-key` of
+    // tests/oracle_agreement.rs: AWS documents IfExists as "If the key is not
+    // present, evaluate the condition element as true", on any operator.
+    #[test]
+    fn for_any_value_if_exists_is_true_on_an_absent_key() {
+        let c = ctx(&[("aws:username", &["alice"])]);
+        for op in [
+            "ForAnyValue:StringLikeIfExists",
+            "ForAnyValue:StringNotEqualsIfExists",
+            "ForAnyValue:NumericLessThanIfExists",
+            "ForAnyValue:NotIpAddressIfExists",
+            "ForAnyValue:DateEqualsIfExists",
+        ] {
+            assert!(check(op, "aws:CalledVia", &["1"], &c), "{op}");
+        }
+        // Without IfExists, ForAnyValue on an absent key is false.
+        assert!(!check(
+            "ForAnyValue:StringLike",
+            "aws:CalledVia",
+            &["*"],
+            &c
+        ));
+        // IfExists does not rescue a present key that fails.
+        let present = ctx(&[("aws:CalledVia", &["athena.amazonaws.com"])]);
+        assert!(!check(
+            "ForAnyValue:StringLikeIfExists",
+            "aws:CalledVia",
+            &["cloudformation*"],
+            &present
+        ));
+    }
+
+    // Pins the known disagreement `date-epoch-seconds`: AWS takes date values "in
+    // one of the W3C implementations of the ISO 8601 date formats or in epoch
+    // (UNIX) time", so an epoch value is seconds and the same instant as its ISO
+    // form, on either side of the comparison.
+    #[test]
+    fn epoch_seconds_and_iso_dates_are_the_same_instant() {
+        let iso = ctx(&[("aws:CurrentTime", &["2024-06-17T06:00:00Z"])]);
+        assert!(check(
+            "DateEquals",
+            "aws:CurrentTime",
+            &["1718604000"],
+            &iso
+        ));
+        assert!(!check(
+            "DateGreaterThan",
+            "aws:CurrentTime",
+            &["1718604000"],
+            &iso
+        ));
+        assert!(!check(
+            "DateNotEquals",
+            "aws:CurrentTime",
+            &["1718604000"],
+            &iso
+        ));
+        assert!(check(
+            "DateLessThan",
+            "aws:CurrentTime",
+            &["1718604001"],
+            &iso
+        ));
+        let epoch = ctx(&[("aws:EpochTime", &["1718604000"])]);
+        assert!(check(
+            "DateEquals",
+            "aws:EpochTime",
+            &["2024-06-17T06:00:00Z"],
+            &epoch
+        ));
+        assert!(check(
+            "DateGreaterThan",
+            "aws:EpochTime",
+            &["2024-06-17T05:59:59Z"],
+            &epoch
+        ));
+    }
+
+    // Pins the known disagreement `escape-variable-in-exact-string-operator`: AWS
+    // documents `${*}`, `${?}` and `${$}` "in any string where you can use
+    // regular policy variables", the exact String operators included.
+    #[test]
+    fn escapes_stand_for_their_character_in_exact_string_operators() {
+        let c = ctx(&[("aws:ResourceTag/env", &["a*b"])]);
+        assert!(check(
+            "StringEquals",
+            "aws:ResourceTag/env",
+            &["a${*}b"],
+            &c
+        ));
+        assert!(check(
+            "StringEqualsIgnoreCase",
+            "aws:ResourceTag/env",
+            &["A${*}B"],
+            &c
+        ));
+        assert!(!check(
+            "StringNotEqualsIgnoreCase",
+            "aws:ResourceTag/env",
+            &["a${*}b", "red"],
+            &c
+        ));
+        // The escape is one literal character, not a wildcard.
+        let other = ctx(&[("aws:ResourceTag/env", &["axxb"])]);
+        assert!(!check(
+            "StringLike",
+            "aws:ResourceTag/env",
+            &["a${*}b"],
+            &other
+        ));
+        assert!(check("StringLike", "aws:ResourceTag/env", &["a${*}b"], &c));
+    }
+
+    // Pins the known disagreement `single-operator-on-one-valued-multivalued-key`:
+    // AWS classifies a key by "the number of values in the request context", so
+    // `aws:TagKeys` with one value is compared like a single-valued key.
+    #[test]
+    fn single_operator_on_a_one_valued_key_compares_the_value() {
+        let one = ctx(&[("aws:TagKeys", &["Owner"])]);
+        assert!(check("StringEquals", "aws:TagKeys", &["Owner"], &one));
+        assert!(!check("StringNotEquals", "aws:TagKeys", &["Owner"], &one));
+        assert!(check(
+            "StringLike",
+            "aws:CalledVia",
+            &["*"],
+            &ctx(&[("aws:CalledVia", &["c"])])
+        ));
+        // Zero or several values: a single-valued operator does not match.
+        let two = ctx(&[("aws:TagKeys", &["Owner", "team"])]);
+        assert!(!check("StringEquals", "aws:TagKeys", &["Owner"], &two));
+        assert!(!check("StringNotEquals", "aws:TagKeys", &["x"], &two));
+        let none = ctx(&[("aws:TagKeys", &[])]);
+        assert!(!check("StringNotEquals", "aws:TagKeys", &["x"], &none));
     }
 }

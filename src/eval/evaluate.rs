@@ -322,6 +322,41 @@ mod tests {
         );
     }
 
+    // AWS (policy variables): a key that is "not present" means "any attempt to
+    // match it fails and causes the statement to be invalid"; a `NotResource`
+    // entry with such a variable makes its statement not apply.
+    #[test]
+    fn not_resource_with_a_missing_variable_does_not_apply() {
+        let stmt = |effect: fn(&[&str], &[&str]) -> S| {
+            effect(
+                &["logs:*"],
+                &["arn:aws:logs:eu-west-1:1:log-group:${aws:PrincipalTag/team}x"],
+            )
+            .not_resource()
+            .build()
+        };
+        let r = req(
+            "logs:PutMetricFilter",
+            "arn:aws:logs:eu-west-1:1:log-group:bob",
+            &[("aws:username", "bob")],
+        );
+        let allow_all = policy(&[S::allow(&["*"], &["*"]).build()]);
+        let deny = policy(&[stmt(S::deny)]);
+        assert_eq!(decide_with(&[&allow_all, &deny], &[], &r), Decision::Allow);
+        let allow = policy(&[stmt(S::allow)]);
+        assert_eq!(decide_with(&[&allow], &[], &r), Decision::ImplicitDeny);
+        // With the tag present the entry resolves and the statement applies.
+        let tagged = req(
+            "logs:PutMetricFilter",
+            "arn:aws:logs:eu-west-1:1:log-group:bob",
+            &[("aws:PrincipalTag/team", "red")],
+        );
+        assert_eq!(
+            decide_with(&[&allow_all, &deny], &[], &tagged),
+            Decision::ExplicitDeny
+        );
+    }
+
     #[test]
     fn scoped_role_requires_tag_for_tagged_services() {
         let p = policy(&[

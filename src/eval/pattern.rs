@@ -279,12 +279,22 @@ impl Segment {
     }
 
     fn is_match(&self, value: &str, resolver: &VarResolver<'_>) -> bool {
+        self.try_match(value, resolver).unwrap_or(false)
+    }
+
+    /// `None` when a policy variable of the segment has no value.
+    fn try_match(&self, value: &str, resolver: &VarResolver<'_>) -> Option<bool> {
         match self {
-            Segment::Glob(g) => g.is_match(value),
-            Segment::Template(t) => match variables::resolve(t, resolver) {
-                Some(resolved) => Glob::from_tokens(&resolved, false).is_match(value),
-                None => false,
-            },
+            Segment::Glob(g) => Some(g.is_match(value)),
+            Segment::Template(t) => variables::resolve(t, resolver)
+                .map(|resolved| Glob::from_tokens(&resolved, false).is_match(value)),
+        }
+    }
+
+    fn is_resolvable(&self, resolver: &VarResolver<'_>) -> bool {
+        match self {
+            Segment::Glob(_) => true,
+            Segment::Template(t) => variables::resolve(t, resolver).is_some(),
         }
     }
 }
@@ -384,6 +394,16 @@ impl ArnPattern {
         false
     }
 
+    /// Whether every policy variable of the pattern has a value in the request.
+    ///
+    /// AWS: a variable whose key is "not present" means that "any attempt to match
+    /// it fails and causes the statement to be invalid" (policy variables, principal
+    /// key values), so a `NotResource` entry that cannot be resolved makes its
+    /// statement not apply rather than match every resource.
+    pub fn is_resolvable(&self, resolver: &VarResolver<'_>) -> bool {
+        self.segments.iter().all(|s| s.is_resolvable(resolver))
+    }
+
     /// Whether `value` matches as an `ArnLike`/`ArnEquals` condition value: both must
     /// be six-part ARNs, and each part is matched separately.
     pub fn matches_arn_condition(&self, value: &str, resolver: &VarResolver<'_>) -> bool {
@@ -474,6 +494,42 @@ mod tests {
             "arn:aws:iam::1:user/bob"
         ));
         assert!(matches_resource("*", "anything"));
+    }
+
+    // Pins the known disagreement `arn-resource-type-wildcard` of
+    // tests/oracle_agreement.rs: AWS documents wildcards "within the individual
+    // segments of an ARN (the parts separated by colons)"; the resource part,
+    // resource type included, is matched as a whole.
+    #[test]
+    fn wildcards_match_in_the_resource_type_part() {
+        assert!(matches_resource(
+            "arn:aws:rds:eu-west-1:123456789012:*:data-1",
+            "arn:aws:rds:eu-west-1:123456789012:db:data-1"
+        ));
+        assert!(matches_resource(
+            "arn:aws:ec2:us-east-1:123456789012:instanc?/dev",
+            "arn:aws:ec2:us-east-1:123456789012:instance/dev"
+        ));
+        assert!(matches_resource(
+            "arn:aws:rds:eu-west-1:123456789012:c*:Prod",
+            "arn:aws:rds:eu-west-1:123456789012:cluster:Prod"
+        ));
+        assert!(!matches_resource(
+            "arn:aws:rds:eu-west-1:123456789012:*:data-1",
+            "arn:aws:rds:eu-west-1:123456789012:db:data-2"
+        ));
+        // A variable holding a colon is not a separator: it is substituted first.
+        let mut ctx = crate::eval::request::Context::new();
+        ctx.insert("aws:username", "alice");
+        let pattern = ArnPattern::new("arn:aws:sns:eu-west-1:123456789012:${aws:username}", true);
+        let resolver = VarResolver::new(&ctx);
+        assert!(pattern.matches_resource(
+            &ArnParts::split("arn:aws:sns:eu-west-1:123456789012:alice"),
+            &resolver
+        ));
+        assert!(pattern.is_resolvable(&resolver));
+        let missing = ArnPattern::new("arn:aws:sns:eu-west-1:1:${aws:PrincipalTag/team}", true);
+        assert!(!missing.is_resolvable(&resolver));
     }
 
     fn reference(pattern: &str, value: &str, ci: bool) -> bool {

@@ -7,11 +7,12 @@
 // test time (`npm ci`); this file calls it as a separate process and copies none
 // of its code.
 //
-// Usage: node gen-and-simulate.mjs --seed S --count N --out FILE
+// Usage: node gen-and-simulate.mjs --seed S --count N --out FILE [--start I]
+//        [--extra seed:index,...]
 //
 // Each line: {"id", "features", "identity", "boundaries", "request": {"action",
 // "resource", "principal", "context": {key: [values]}}, "multivalued_keys",
-// "oracle", "oracle_error", "oracle_detail"}.
+// "oracle", "oracle_error", "oracle_detail", "oracle_documented"}.
 
 import { writeFileSync } from 'node:fs';
 import {
@@ -29,7 +30,7 @@ import {
 // ---------------------------------------------------------------- arguments
 
 function parseArgs(argv) {
-  const args = { seed: 1, count: 100, out: null, start: 0 };
+  const args = { seed: 1, count: 100, out: null, start: 0, extra: [] };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = argv[i + 1];
@@ -37,6 +38,14 @@ function parseArgs(argv) {
     else if (flag === '--count') args.count = Number(value);
     else if (flag === '--start') args.start = Number(value);
     else if (flag === '--out') args.out = value;
+    else if (flag === '--extra') {
+      // Pinned cases of other seeds, `seed:index,seed:index`, written after the range.
+      args.extra = value.split(',').filter(Boolean).map((pair) => pair.split(':').map(Number));
+      if (args.extra.some((pair) => pair.length !== 2 || !pair.every(Number.isInteger))) {
+        process.stderr.write('--extra takes seed:index pairs separated by commas\n');
+        process.exit(2);
+      }
+    }
     else {
       process.stderr.write(`unknown argument \`${flag}\`\n`);
       process.exit(2);
@@ -355,7 +364,11 @@ function resourcePattern(rng, req, features) {
       return arn.slice(0, cut) + '*';
     }
     case 'question': {
-      const i = arn.length - 1 - rng.int(Math.min(6, arn.length - 1));
+      // Never over a colon: `?` there would leave a five-part ARN, which IAM
+      // policy validation rejects (Access Analyzer "Missing ARN field") and
+      // whose evaluation AWS does not document.
+      let i = arn.length - 1 - rng.int(Math.min(6, arn.length - 1));
+      while (i > 0 && arn[i] === ':') i--;
       return arn.slice(0, i) + '?' + arn.slice(i + 1);
     }
     case 'segment': {
@@ -574,20 +587,316 @@ function decide(analysis) {
   return 'implicit-deny';
 }
 
-// A copy of a 2008-10-17 policy whose `${...}` texts are escaped (`${` becomes
-// `${$}{`), so the simulator reads them as literal text, as AWS does for that
-// version (the simulator substitutes variables whatever the version).
-function literalVariables2008(policy) {
-  if (policy.Version !== '2008-10-17') return policy;
-  const walk = (value) => {
-    if (typeof value === 'string') return value.split('${').join('${$}{');
-    if (Array.isArray(value)) return value.map(walk);
-    if (value && typeof value === 'object') {
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v)]));
-    }
-    return value;
+// ---------------------------------------------------------------- documented readings
+//
+// Where AWS's documentation and the simulator disagree, the case is simulated a
+// second time with its inputs rewritten so that the simulator's reading equals
+// the documented one (`oracle_documented`, keyed by the known-disagreement id
+// in tests/oracle_agreement.rs). A disagreement is absorbed only when iamscope
+// lands on that verdict. Each rewrite preserves the meaning AWS documents.
+
+const policiesOf = (simulation) => [
+  ...simulation.identityPolicies,
+  ...(simulation.permissionBoundaryPolicies ?? [])
+];
+
+const statementsOf = (policy) => (Array.isArray(policy.Statement) ? policy.Statement : [policy.Statement]);
+
+function mapPolicies(simulation, fn) {
+  const map = (list) => list.map((p) => ({ ...p, policy: fn(structuredClone(p.policy)) }));
+  return {
+    ...simulation,
+    identityPolicies: map(simulation.identityPolicies),
+    ...(simulation.permissionBoundaryPolicies && { permissionBoundaryPolicies: map(simulation.permissionBoundaryPolicies) })
   };
-  return walk(policy);
+}
+
+const asList = (v) => (Array.isArray(v) ? v : [v]);
+
+// The context value the simulator holds for a key (case-insensitive name).
+function contextValue(simulation, key) {
+  const lower = key.toLowerCase();
+  for (const [k, v] of Object.entries(simulation.request.contextVariables)) {
+    if (k.toLowerCase() === lower) return v;
+  }
+  return undefined;
+}
+
+// The base operator of a condition operator name: no set qualifier, no IfExists.
+function baseOperator(name) {
+  return name.replace(/^For(All|Any)Values?:/i, '').replace(/IfExists$/i, '');
+}
+
+// `version-2008-variables-are-literal`: `${` becomes `${$}{` in 2008-10-17
+// documents, so the simulator reads the variables as literal text, as AWS does.
+const version2008 = {
+  applies: (simulation) => policiesOf(simulation).some((p) => p.policy.Version === '2008-10-17' && JSON.stringify(p.policy).includes('${')),
+  rewrite: (simulation) =>
+    mapPolicies(simulation, (policy) => {
+      if (policy.Version !== '2008-10-17') return policy;
+      const walk = (value) => {
+        if (typeof value === 'string') return value.split('${').join('${$}{');
+        if (Array.isArray(value)) return value.map(walk);
+        if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v)]));
+        return value;
+      };
+      return walk(policy);
+    })
+};
+
+// The simulator's "product" of an ARN pattern's resource part: the text up to and
+// including the first `/` or `:` (none for S3 ARNs without region and account).
+function simulatorProduct(arn) {
+  const parts = arn.split(':');
+  if (parts.length < 6) return '';
+  const resource = parts.slice(5).join(':');
+  if (parts[2] === 's3' && parts[3] === '' && parts[4] === '') return '';
+  const cut = [resource.indexOf('/'), resource.indexOf(':')].filter((i) => i >= 0);
+  return cut.length === 0 ? '' : resource.slice(0, Math.min(...cut) + 1);
+}
+
+const productHasWildcard = (entry) =>
+  typeof entry === 'string' && entry.startsWith('arn:') && /[*?$]/.test(simulatorProduct(entry));
+
+// Resolves `${...}` in a resource pattern (2012-10-17 documents); `null` when a
+// variable has no value. Escapes become literal characters (escaped for the glob).
+function resolveResourceVariables(pattern, simulation) {
+  let missing = false;
+  const out = pattern.replace(/\$\{([^}]*)\}/g, (_, name) => {
+    if (name === '*' || name === '?' || name === '$') return `\u0000${name}`;
+    const v = contextValue(simulation, name.trim());
+    if (typeof v !== 'string') {
+      missing = true;
+      return '';
+    }
+    return v.replace(/[*?]/g, (c) => `\u0000${c}`);
+  });
+  return missing ? null : out;
+}
+
+// IAM glob: `*` any run, `?` one character; `\0c` is a literal `c`.
+function globToRegex(glob) {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === '\u0000') re += glob[++i].replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    else if (c === '*') re += '.*';
+    else if (c === '?') re += '.';
+    else re += c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`, 's');
+}
+
+// AWS's documented reading: the first five colon-separated segments are matched
+// one by one, the resource part (everything after the fifth colon) as a whole;
+// `*` and `?` work in every segment, case-sensitively.
+function documentedArnMatch(pattern, arn) {
+  const p = pattern.split(':');
+  const a = arn.split(':');
+  if (p.length < 6 || a.length < 6) return false;
+  for (let i = 0; i < 5; i++) if (!globToRegex(p[i]).test(a[i])) return false;
+  return globToRegex(p.slice(5).join(':')).test(a.slice(5).join(':'));
+}
+
+// `arn-resource-type-wildcard`: an ARN pattern whose resource-type part holds a
+// wildcard or variable is replaced by the request ARN when AWS's documented
+// segment matching matches it, else by an ARN of no service.
+const resourceTypeWildcard = {
+  applies: (simulation) =>
+    simulation.request.resource.resource !== '*' &&
+    policiesOf(simulation).some((p) =>
+      statementsOf(p.policy).some((st) => [...asList(st.Resource ?? []), ...asList(st.NotResource ?? [])].some(productHasWildcard))
+    ),
+  rewrite: (simulation) =>
+    mapPolicies(simulation, (policy) => {
+      const requestArn = simulation.request.resource.resource;
+      const fix = (entry) => {
+        if (!productHasWildcard(entry)) return entry;
+        const resolved = policy.Version === '2012-10-17' ? resolveResourceVariables(entry, simulation) : entry;
+        if (resolved === null) return entry; // unresolvable: left to the simulator
+        return documentedArnMatch(resolved, requestArn) ? requestArn : 'arn:aws:no-such-service:::no-match';
+      };
+      for (const st of statementsOf(policy)) {
+        if (st.Resource !== undefined) st.Resource = Array.isArray(st.Resource) ? st.Resource.map(fix) : fix(st.Resource);
+        if (st.NotResource !== undefined) st.NotResource = Array.isArray(st.NotResource) ? st.NotResource.map(fix) : fix(st.NotResource);
+      }
+      return policy;
+    })
+};
+
+// `for-any-value-if-exists-on-absent-key`: AWS documents that `...IfExists`
+// makes a condition on an absent key true; such conditions are removed.
+const isAnyIfExistsOnAbsent = (simulation, op, key) =>
+  /^ForAnyValue:.*IfExists$/i.test(op) && contextValue(simulation, key) === undefined;
+
+const forAnyIfExistsAbsent = {
+  applies: (simulation) =>
+    policiesOf(simulation).some((p) =>
+      statementsOf(p.policy).some((st) =>
+        Object.entries(st.Condition ?? {}).some(([op, block]) => Object.keys(block).some((key) => isAnyIfExistsOnAbsent(simulation, op, key)))
+      )
+    ),
+  rewrite: (simulation) =>
+    mapPolicies(simulation, (policy) => {
+      for (const st of statementsOf(policy)) {
+        if (!st.Condition) continue;
+        for (const [op, block] of Object.entries(st.Condition)) {
+          for (const key of Object.keys(block)) if (isAnyIfExistsOnAbsent(simulation, op, key)) delete block[key];
+          if (Object.keys(block).length === 0) delete st.Condition[op];
+        }
+        if (Object.keys(st.Condition).length === 0) delete st.Condition;
+      }
+      return policy;
+    })
+};
+
+// `date-epoch-seconds`: AWS documents Date values as ISO 8601 or epoch (UNIX)
+// time, i.e. seconds; the simulator compares epoch numbers as they are against
+// ISO dates parsed to milliseconds. Every epoch value of a Date operator and
+// every epoch value of a context key that a Date operator reads is written as
+// the same instant in ISO 8601.
+const isEpoch = (v) => typeof v === 'string' && /^\d+$/.test(v);
+const toIso = (v) => (isEpoch(v) ? new Date(Number(v) * 1000).toISOString() : v);
+const isDateOperator = (op) => /^Date/i.test(baseOperator(op));
+
+function dateConditions(simulation) {
+  const out = [];
+  for (const p of policiesOf(simulation)) {
+    for (const st of statementsOf(p.policy)) {
+      for (const [op, block] of Object.entries(st.Condition ?? {})) {
+        if (!isDateOperator(op)) continue;
+        for (const [key, values] of Object.entries(block)) out.push({ key, values: asList(values) });
+      }
+    }
+  }
+  return out;
+}
+
+const dateEpochSeconds = {
+  applies: (simulation) =>
+    dateConditions(simulation).some(({ key, values }) => {
+      const ctx = contextValue(simulation, key);
+      const requestValues = ctx === undefined ? [] : asList(ctx);
+      return values.some((v) => requestValues.some((r) => isEpoch(v) !== isEpoch(r)));
+    }),
+  rewrite: (simulation) => {
+    const keys = new Set(dateConditions(simulation).map(({ key }) => key.toLowerCase()));
+    const rewritten = mapPolicies(simulation, (policy) => {
+      for (const st of statementsOf(policy)) {
+        for (const [op, block] of Object.entries(st.Condition ?? {})) {
+          if (!isDateOperator(op)) continue;
+          for (const [key, values] of Object.entries(block)) block[key] = Array.isArray(values) ? values.map(toIso) : toIso(values);
+        }
+      }
+      return policy;
+    });
+    const contextVariables = Object.fromEntries(
+      Object.entries(simulation.request.contextVariables).map(([k, v]) => [k, keys.has(k.toLowerCase()) ? (Array.isArray(v) ? v.map(toIso) : toIso(v)) : v])
+    );
+    return { ...rewritten, request: { ...rewritten.request, contextVariables } };
+  }
+};
+
+// `escape-variable-in-exact-string-operator`: AWS documents `${*}`, `${?}` and
+// `${$}` "in any string where you can use regular policy variables", which
+// includes the exact String operators; the simulator keeps them as literal text
+// there. In 2012-10-17 documents they are replaced by the character they stand
+// for, which those operators compare literally.
+const EXACT_STRING = /^String(Not)?Equals(IgnoreCase)?$/i;
+const ESCAPES = /\$\{([*?$])\}/g;
+const escapeInExactString = {
+  applies: (simulation) =>
+    policiesOf(simulation).some(
+      (p) =>
+        p.policy.Version === '2012-10-17' &&
+        statementsOf(p.policy).some((st) =>
+          Object.entries(st.Condition ?? {}).some(
+            ([op, block]) => EXACT_STRING.test(baseOperator(op)) && Object.values(block).some((v) => asList(v).some((x) => /\$\{[*?$]\}/.test(x)))
+          )
+        )
+    ),
+  rewrite: (simulation) =>
+    mapPolicies(simulation, (policy) => {
+      if (policy.Version !== '2012-10-17') return policy;
+      for (const st of statementsOf(policy)) {
+        for (const [op, block] of Object.entries(st.Condition ?? {})) {
+          if (!EXACT_STRING.test(baseOperator(op))) continue;
+          for (const [key, values] of Object.entries(block)) {
+            block[key] = Array.isArray(values) ? values.map((v) => v.replace(ESCAPES, '$1')) : values.replace(ESCAPES, '$1');
+          }
+        }
+      }
+      return policy;
+    })
+};
+
+// `single-operator-on-one-valued-multivalued-key`: AWS classifies keys by "the
+// number of values in the request context"; a multivalued key that holds one
+// value is compared like a single-valued key. The simulator never matches a
+// single-valued operator on an array-typed key. Such conditions become
+// `ForAnyValue:<op>`, which on one value is the same test.
+const oneValuedArrayKeys = (simulation) =>
+  new Set(
+    Object.entries(simulation.request.contextVariables)
+      .filter(([, v]) => Array.isArray(v) && v.length === 1)
+      .map(([k]) => k.toLowerCase())
+  );
+const isPlainOnOneValued = (keys, op, key) => !/^For(All|Any)Values?:/i.test(op) && !/^Null$/i.test(op) && keys.has(key.toLowerCase());
+
+const singleOperatorOnOneValued = {
+  applies: (simulation) => {
+    const keys = oneValuedArrayKeys(simulation);
+    return policiesOf(simulation).some((p) =>
+      statementsOf(p.policy).some((st) =>
+        Object.entries(st.Condition ?? {}).some(([op, block]) => Object.keys(block).some((key) => isPlainOnOneValued(keys, op, key)))
+      )
+    );
+  },
+  rewrite: (simulation) => {
+    const keys = oneValuedArrayKeys(simulation);
+    return mapPolicies(simulation, (policy) => {
+      for (const st of statementsOf(policy)) {
+        for (const [op, block] of Object.entries(st.Condition ?? {})) {
+          for (const key of Object.keys(block)) {
+            if (!isPlainOnOneValued(keys, op, key)) continue;
+            const target = `ForAnyValue:${op}`;
+            st.Condition[target] = st.Condition[target] ?? {};
+            if (st.Condition[target][key] !== undefined) continue;
+            st.Condition[target][key] = block[key];
+            delete block[key];
+          }
+          if (Object.keys(block).length === 0) delete st.Condition[op];
+        }
+      }
+      return policy;
+    });
+  }
+};
+
+const DOCUMENTED_READINGS = {
+  'single-operator-on-one-valued-multivalued-key': singleOperatorOnOneValued,
+  'version-2008-variables-are-literal': version2008,
+  'arn-resource-type-wildcard': resourceTypeWildcard,
+  'for-any-value-if-exists-on-absent-key': forAnyIfExistsAbsent,
+  'date-epoch-seconds': dateEpochSeconds,
+  'escape-variable-in-exact-string-operator': escapeInExactString
+};
+
+// The simulator's verdict under each documented reading that applies, and under
+// all of them together when several apply (`all`).
+async function documentedVerdicts(simulation) {
+  const ids = Object.keys(DOCUMENTED_READINGS).filter((id) => DOCUMENTED_READINGS[id].applies(simulation));
+  if (ids.length === 0) return null;
+  const out = {};
+  const verdict = async (sim) => {
+    const { result, error } = await simulate(sim);
+    return error ? null : decide(result.result.analysis);
+  };
+  for (const id of ids) out[id] = await verdict(DOCUMENTED_READINGS[id].rewrite(simulation));
+  if (ids.length > 1) {
+    out.all = await verdict(ids.reduce((sim, id) => DOCUMENTED_READINGS[id].rewrite(sim), simulation));
+  }
+  return out;
 }
 
 async function simulate(simulation) {
@@ -652,20 +961,6 @@ async function makeCase(seed, index, catalog) {
     };
   }
 
-  // What AWS decides when 2008-10-17 documents keep `${...}` as literal text.
-  let literal2008 = null;
-  if (features.includes('version-2008-with-variable') && !oracleError) {
-    const escaped = {
-      ...simulation,
-      identityPolicies: simulation.identityPolicies.map((p) => ({ ...p, policy: literalVariables2008(p.policy) })),
-      ...(simulation.permissionBoundaryPolicies && {
-        permissionBoundaryPolicies: simulation.permissionBoundaryPolicies.map((p) => ({ ...p, policy: literalVariables2008(p.policy) }))
-      })
-    };
-    const second = await simulate(escaped);
-    literal2008 = second.error ? null : decide(second.result.result.analysis);
-  }
-
   // Record exactly the context the simulator used: keys it ignored for this
   // action are dropped, single-valued keys carry one value.
   const ignoredLower = new Set(ignored.map((k) => k.toLowerCase()));
@@ -679,6 +974,17 @@ async function makeCase(seed, index, catalog) {
   }
   if (ignored.length > 0) features.push('ignored-context-key');
 
+  // The documented readings see the context the simulator evaluated (ignored
+  // keys are absent there).
+  let documented = null;
+  if (!oracleError) {
+    const evaluated = Object.fromEntries(
+      Object.entries(simulation.request.contextVariables).filter(([k]) => !ignoredLower.has(k.toLowerCase()))
+    );
+    documented = await documentedVerdicts({ ...simulation, request: { ...simulation.request, contextVariables: evaluated } });
+    for (const id of Object.keys(documented ?? {})) if (id !== 'all') features.push(`documented-${id}`);
+  }
+
   return {
     id: `${seed}-${index}`,
     features: [...new Set(features)].sort(),
@@ -689,7 +995,7 @@ async function makeCase(seed, index, catalog) {
     oracle,
     oracle_error: oracleError,
     oracle_detail: detail,
-    oracle_2008_literal: literal2008
+    oracle_documented: documented
   };
 }
 
@@ -705,8 +1011,11 @@ async function main() {
   const loaded = performance.now();
   const lines = [];
   const counts = { allow: 0, 'explicit-deny': 0, 'implicit-deny': 0, error: 0 };
-  for (let i = args.start; i < args.start + args.count; i++) {
-    const c = await makeCase(args.seed, i, catalog);
+  const indices = [];
+  for (let i = args.start; i < args.start + args.count; i++) indices.push([args.seed, i]);
+  indices.push(...args.extra);
+  for (const [seed, i] of indices) {
+    const c = await makeCase(seed, i, catalog);
     lines.push(JSON.stringify(c));
     if (c.oracle_error) counts.error++;
     else counts[c.oracle]++;
@@ -715,7 +1024,7 @@ async function main() {
   const finished = performance.now();
   const summary = {
     seed: args.seed,
-    count: args.count,
+    count: indices.length,
     counts,
     catalog_candidates: all.length,
     catalog_ms: Math.round(loaded - started),

@@ -1,0 +1,4 @@
+//! Lint checks over a single policy document.
+
+pub mod context;
+pub mod rules;

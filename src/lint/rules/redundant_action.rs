@@ -1,9 +1,9 @@
 //! `redundant-action`: an action item that another item of the statement already covers.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::catalog::text::glob_match_ci;
-use crate::catalog::Action;
+use crate::catalog::{Action, Catalog};
 use crate::declare_rule;
 use crate::lint::context::LintContext;
 use crate::policy::Policy;
@@ -44,12 +44,39 @@ fn has_wildcard(s: &str) -> bool {
     s.contains(['*', '?'])
 }
 
+/// Catalog expansions of wildcard items, computed at most once per check call.
+struct Expansions<'c> {
+    catalog: &'c Catalog,
+    sets: HashMap<String, HashSet<*const Action>>,
+}
+
+impl Expansions<'_> {
+    fn ensure(&mut self, pattern: &str) -> String {
+        let key = pattern.to_ascii_lowercase();
+        if !self.sets.contains_key(&key) {
+            let set = self
+                .catalog
+                .expand(pattern)
+                .into_iter()
+                .map(|a| a as *const Action)
+                .collect();
+            self.sets.insert(key.clone(), set);
+        }
+        key
+    }
+
+    /// Whether `inner` names at least one action and only actions that `outer` names too.
+    fn non_empty_subset(&mut self, inner: &str, outer: &str) -> bool {
+        let (i, o) = (self.ensure(inner), self.ensure(outer));
+        match (self.sets.get(&i), self.sets.get(&o)) {
+            (Some(i), Some(o)) => !i.is_empty() && i.len() <= o.len() && i.is_subset(o),
+            _ => false,
+        }
+    }
+}
+
 /// Whether the wildcard pattern `outer` covers every action `inner` can name.
-fn covers(
-    outer: &str,
-    inner: &str,
-    expand: &mut dyn FnMut(&str) -> HashSet<*const Action>,
-) -> bool {
+fn covers(outer: &str, inner: &str, expansions: &mut Expansions<'_>) -> bool {
     if !has_wildcard(outer) || !glob_match_ci(outer, inner) {
         return false;
     }
@@ -58,47 +85,69 @@ fn covers(
     }
     // A wildcard `?` in `outer` can match a literal `*` of `inner` without covering what it
     // stands for, so compare what both name in the catalog too.
-    let inner_set = expand(inner);
-    !inner_set.is_empty() && inner_set.is_subset(&expand(outer))
+    expansions.non_empty_subset(inner, outer)
 }
 
 /// Reports duplicate action items and items covered by a wildcard of the same statement.
 pub fn check(policy: &Policy, cx: &LintContext<'_>, out: &mut Vec<Finding>) {
     let meta = RedundantAction::META;
-    let mut expand = |pattern: &str| -> HashSet<*const Action> {
-        cx.catalog
-            .expand(pattern)
-            .into_iter()
-            .map(|a| a as *const Action)
-            .collect()
+    let mut expand = Expansions {
+        catalog: cx.catalog,
+        sets: HashMap::new(),
     };
     for stmt in &policy.statements {
         let items = &stmt.action.items;
+        // Index the items so that each one is compared only with its possible coverers:
+        // earlier equal items, and wildcard items of the same service or of any service.
+        let lowered: Vec<String> = items.iter().map(|i| i.value.to_ascii_lowercase()).collect();
+        let mut first_seen: HashMap<&str, usize> = HashMap::new();
+        let mut wild_by_service: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut wild_any_service: Vec<usize> = Vec::new();
+        for (j, low) in lowered.iter().enumerate() {
+            first_seen.entry(low.as_str()).or_insert(j);
+            if has_wildcard(low) {
+                match low.split_once(':') {
+                    Some((prefix, _)) if !has_wildcard(prefix) => {
+                        wild_by_service.entry(prefix).or_default().push(j)
+                    }
+                    _ => wild_any_service.push(j),
+                }
+            }
+        }
         for (i, item) in items.iter().enumerate() {
             let value = &item.value;
-            let duplicate = items[..i]
-                .iter()
-                .find(|earlier| earlier.value.eq_ignore_ascii_case(value));
-            let (message, by) = if let Some(earlier) = duplicate {
+            let low = lowered[i].as_str();
+            let first = first_seen.get(low).copied().unwrap_or(i);
+            let (message, by) = if first < i {
                 (
                     format!("`{value}` is listed twice in this statement"),
-                    earlier.value.as_str(),
+                    items[first].value.as_str(),
                 )
             } else {
-                let cover = items.iter().enumerate().find(|(j, other)| {
-                    *j != i
-                        && !other.value.eq_ignore_ascii_case(value)
-                        && covers(&other.value, value, &mut expand)
+                let prefix = low.split_once(':').map_or(low, |(p, _)| p);
+                let mut candidates: Vec<usize> = wild_by_service
+                    .get(prefix)
+                    .into_iter()
+                    .flatten()
+                    .chain(&wild_any_service)
+                    .copied()
+                    .collect();
+                candidates.sort_unstable();
+                let cover = candidates.into_iter().find(|&j| {
+                    let other = &items[j].value;
+                    j != i
+                        && lowered[j] != lowered[i]
+                        && covers(other, value, &mut expand)
                         // Two patterns covering each other: keep the first, flag the later one.
-                        && (*j < i || !covers(value, &other.value, &mut expand))
+                        && (j < i || !covers(value, other, &mut expand))
                 });
                 match cover {
-                    Some((_, other)) => (
+                    Some(j) => (
                         format!(
                             "`{value}` is already covered by `{}` in this statement",
-                            other.value
+                            items[j].value
                         ),
-                        other.value.as_str(),
+                        items[j].value.as_str(),
                     ),
                     None => continue,
                 }

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use crate::catalog::arn_format_may_match;
 use crate::declare_rule;
-use crate::lint::context::{summarize_list, LintContext, MAX_LISTED};
+use crate::lint::context::{is_service_wide, summarize_list, LintContext, MAX_LISTED};
 use crate::policy::{Item, Policy};
 use crate::report::Finding;
 
@@ -13,8 +13,10 @@ declare_rule! {
     /// Flags actions of a statement that no `Resource` item can apply to: either no ARN
     /// pattern fits any resource type the action accepts (`s3:GetObject` on
     /// `arn:aws:s3:::bucket`, which is a bucket, not an object), or the action supports no
-    /// resource-level permissions (it takes only `"*"`) while the statement names only ARNs.
-    /// The affected actions of a statement are grouped into one finding per cause.
+    /// resource-level permissions (a listing action that takes only `"*"`) while the statement
+    /// names only ARNs. An item is reported only when none of the actions it names can apply
+    /// (`s3:Get*` on bucket ARNs is fine); the items of a statement are grouped into one
+    /// finding per cause.
     ///
     /// ARN patterns are matched against the Service Authorization Reference ARN formats with
     /// wildcards and `${...}` variables treated as matching anything, so only impossible
@@ -30,11 +32,11 @@ declare_rule! {
     /// ```json
     /// {
     ///   "Effect": "Allow",
-    ///   "Action": ["s3:GetObject", "ec2:DescribeInstances"],
+    ///   "Action": ["s3:GetObject", "s3:ListAllMyBuckets"],
     ///   "Resource": "arn:aws:s3:::reports"
     /// }
     /// ```
-    /// `s3:GetObject` needs an object ARN (`arn:aws:s3:::reports/*`); `ec2:DescribeInstances`
+    /// `s3:GetObject` needs an object ARN (`arn:aws:s3:::reports/*`); `s3:ListAllMyBuckets`
     /// takes only `"*"`.
     ///
     /// ## Remediation
@@ -74,34 +76,51 @@ pub fn check(policy: &Policy, cx: &LintContext<'_>, out: &mut Vec<Finding>) {
         if !judgeable {
             continue;
         }
-        let actions = cx.statement_actions(stmt);
         let mut fits: HashMap<(&str, &str), bool> = HashMap::new();
         let mut only_star: Vec<String> = Vec::new();
         let mut no_fit: Vec<String> = Vec::new();
-        for action in actions.narrow_actions() {
-            if action.accepts_only_star() {
-                only_star.push(action.full_name());
+        for item in &stmt.action.items {
+            if is_service_wide(&item.value) {
                 continue;
             }
-            let mut any_type = false;
-            let mut fitting = false;
-            for rt in cx.catalog.action_resource_types(action) {
-                any_type = true;
-                let fit = *fits.entry((rt.service, rt.name)).or_insert_with(|| {
-                    rt.arn_formats.iter().any(|format| {
-                        resources
-                            .items
-                            .iter()
-                            .any(|item: &Item| arn_format_may_match(format, &item.value))
+            let actions = cx.catalog.expand(&item.value);
+            if actions.is_empty() {
+                continue;
+            }
+            // An item counts only when none of its actions can apply: `s3:Get*` on bucket ARNs
+            // is fine even though `s3:GetObject` needs objects.
+            let mut all_star_lists = true;
+            let dead = actions.iter().all(|action| {
+                if action.accepts_only_star() {
+                    // Only listing actions are trusted to take no resource; for the others the
+                    // published data is known to lag behind what IAM checks.
+                    let listing =
+                        action.access.list && !action.access.read && !action.access.is_write_like();
+                    all_star_lists &= listing;
+                    return listing;
+                }
+                all_star_lists = false;
+                let mut any_type = false;
+                let fitting = cx.catalog.action_resource_types(action).any(|rt| {
+                    any_type = true;
+                    *fits.entry((rt.service, rt.name)).or_insert_with(|| {
+                        rt.arn_formats.iter().any(|format| {
+                            resources
+                                .items
+                                .iter()
+                                .any(|item: &Item| arn_format_may_match(format, &item.value))
+                        })
                     })
                 });
-                if fit {
-                    fitting = true;
-                    break;
-                }
+                any_type && !fitting
+            });
+            if !dead {
+                continue;
             }
-            if any_type && !fitting {
-                no_fit.push(action.full_name());
+            if all_star_lists {
+                only_star.push(item.value.clone());
+            } else {
+                no_fit.push(item.value.clone());
             }
         }
         let key = if resources.negated {
@@ -118,7 +137,7 @@ pub fn check(policy: &Policy, cx: &LintContext<'_>, out: &mut Vec<Finding>) {
             .join(", ");
         let named = |list: &[String]| match list {
             [one] => (format!("`{one}`"), "it"),
-            many => (format!("{} actions", many.len()), "them"),
+            many => (format!("{} action items", many.len()), "them"),
         };
         if !no_fit.is_empty() {
             let (what, pronoun) = named(&no_fit);
@@ -140,7 +159,7 @@ pub fn check(policy: &Policy, cx: &LintContext<'_>, out: &mut Vec<Finding>) {
                 Finding::new(
                     meta.id,
                     meta.severity,
-                    format!("{what} accept only `\"*\"` as resource, but this statement names only ARNs, so it grants {pronoun} nothing"),
+                    format!("the listing {what} {} only `\"*\"` as resource, but this statement names only ARNs, so it grants {pronoun} nothing", if only_star.len() == 1 { "accepts" } else { "accept" }),
                 )
                 .at(location)
                 .in_statement(stmt.label())
@@ -157,7 +176,7 @@ mod tests {
     use crate::lint::context::run_check;
 
     #[test]
-    fn flags_object_actions_on_bucket_arns_and_star_only_actions_on_arns() {
+    fn flags_object_actions_on_bucket_arns_and_listing_actions_on_arns() {
         let found = run_check(
             check,
             include_str!("../../../fixtures/lint/resource-mismatch/flagged.json"),
@@ -198,7 +217,7 @@ mod tests {
             found[1].details[0],
             (
                 "affected actions".to_string(),
-                "ec2:DescribeInstances".to_string()
+                "s3:ListAllMyBuckets".to_string()
             )
         );
     }

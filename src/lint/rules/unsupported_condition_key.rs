@@ -2,7 +2,8 @@
 
 use crate::declare_rule;
 use crate::lint::context::{
-    classify_key, summarize_list, KeyClass, LintContext, PolicyKind, StatementActions, MAX_LISTED,
+    action_supports_key, classify_key, summarize_list, KeyClass, LintContext, PolicyKind,
+    StatementActions, MAX_LISTED,
 };
 use crate::policy::{Condition, ConditionOp, Effect, Policy, SetQualifier, Statement};
 use crate::report::Finding;
@@ -99,7 +100,7 @@ pub fn check(policy: &Policy, cx: &LintContext<'_>, out: &mut Vec<Finding>) {
                     let actions = expanded.get_or_insert_with(|| cx.statement_actions(stmt));
                     let affected: Vec<String> = actions
                         .narrow_actions()
-                        .filter(|a| !cx.catalog.action_supports_key(a, key))
+                        .filter(|a| !action_supports_key(cx.catalog, a, key))
                         .map(|a| a.full_name())
                         .collect();
                     if affected.is_empty() {

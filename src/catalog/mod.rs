@@ -11,7 +11,7 @@
 
 mod arn;
 mod global;
-mod text;
+pub(crate) mod text;
 
 use std::fmt;
 use std::sync::LazyLock;

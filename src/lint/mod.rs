@@ -1,7 +1,9 @@
 //! Lint checks over policy documents: one file per rule.
 
+pub mod context;
 pub mod invalid_policy;
 pub mod quota;
+pub mod rules;
 
 pub use crate::policy::SourceFile;
 pub use invalid_policy::InvalidPolicy;

@@ -1,0 +1,446 @@
+//! What every lint rule receives besides the policy: the file name, the catalog and the kind
+//! of policy; plus helpers that several rules share (action expansion, key classification).
+
+use std::collections::HashSet;
+
+use crate::catalog::text::{cmp_ci, edit_distance_ci, key_matches_template};
+use crate::catalog::{global_key, Action, Catalog, KeyAvailability};
+use crate::policy::{Policy, Pos, Statement};
+use crate::report::Location;
+
+/// Actions that belong in a role trust policy.
+const TRUST_ACTIONS: [&str; 6] = [
+    "sts:AssumeRole",
+    "sts:AssumeRoleWithSAML",
+    "sts:AssumeRoleWithWebIdentity",
+    "sts:TagSession",
+    "sts:SetSourceIdentity",
+    "sts:SetContext",
+];
+
+/// What a policy document is attached as, guessed from its content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PolicyKind {
+    /// No statement names a principal: attached to a user, group or role.
+    Identity,
+    /// Every statement names a principal and grants only `sts:AssumeRole*`-family actions.
+    Trust,
+    /// Some statement names a principal (bucket, key, queue policies...).
+    Resource,
+}
+
+impl PolicyKind {
+    /// Classifies `policy`: `Trust` when every statement has a `Principal`/`NotPrincipal` and
+    /// only trust actions (`sts:AssumeRole`, `sts:TagSession`, ...); `Resource` when any
+    /// statement has a principal otherwise; `Identity` else.
+    pub fn detect(policy: &Policy, catalog: &Catalog) -> PolicyKind {
+        if !policy.has_principals() {
+            return PolicyKind::Identity;
+        }
+        let trust = !policy.statements.is_empty()
+            && policy.statements.iter().all(|s| {
+                s.principal.is_some()
+                    && !s.action.negated
+                    && s.action
+                        .items
+                        .iter()
+                        .all(|item| is_trust_action_pattern(catalog, &item.value))
+            });
+        if trust {
+            PolicyKind::Trust
+        } else {
+            PolicyKind::Resource
+        }
+    }
+}
+
+fn is_trust_action_pattern(catalog: &Catalog, pattern: &str) -> bool {
+    let is_trust = |name: &str| TRUST_ACTIONS.iter().any(|t| t.eq_ignore_ascii_case(name));
+    if !pattern.contains(['*', '?']) {
+        return is_trust(pattern);
+    }
+    let expanded = catalog.expand(pattern);
+    !expanded.is_empty()
+        && expanded.iter().all(|a| {
+            a.service.eq_ignore_ascii_case("sts")
+                && TRUST_ACTIONS
+                    .iter()
+                    .any(|t| t[4..].eq_ignore_ascii_case(a.name))
+        })
+}
+
+/// The context a rule runs in.
+#[derive(Debug, Clone, Copy)]
+pub struct LintContext<'a> {
+    /// The file name as the user gave it (or a logical name for live policies).
+    pub file: &'a str,
+    /// The IAM action catalog.
+    pub catalog: &'a Catalog,
+    /// What the policy is attached as.
+    pub kind: PolicyKind,
+}
+
+impl<'a> LintContext<'a> {
+    /// A context for `policy` read from `file`, with its kind detected.
+    pub fn new(file: &'a str, catalog: &'a Catalog, policy: &Policy) -> Self {
+        LintContext {
+            file,
+            catalog,
+            kind: PolicyKind::detect(policy, catalog),
+        }
+    }
+
+    /// The catalog actions a statement's `Action`/`NotAction` covers; see [`StatementActions`].
+    pub fn statement_actions(&self, stmt: &Statement) -> StatementActions<'a> {
+        StatementActions::of(self.catalog, stmt)
+    }
+}
+
+impl LintContext<'_> {
+    /// The location of an element at `pos` with JSON pointer `pointer` in this file;
+    /// line and column are `None` when the position is unknown.
+    pub fn location(&self, pos: Pos, pointer: String) -> Location {
+        let known = pos.is_known();
+        Location {
+            file: Some(self.file.to_string()),
+            line: known.then_some(pos.line),
+            column: known.then_some(pos.column),
+            pointer,
+        }
+    }
+}
+
+/// The catalog actions one statement applies to, expanded once so that a rule does not
+/// re-expand wildcards for every condition or resource it looks at.
+///
+/// For `Action` it is the union of the items' expansions; for `NotAction` it is every catalog
+/// action that no item matches. Sorted by service then name, without duplicates.
+#[derive(Debug, Clone, Default)]
+pub struct StatementActions<'c> {
+    /// The actions, sorted by service then name.
+    pub actions: Vec<&'c Action>,
+    /// Parallel to `actions`: whether some item names the action more narrowly than a
+    /// whole-service wildcard (`s3:GetObject`, `s3:Get*`, but not `s3:*` or `*`).
+    /// Always `false` under `NotAction`.
+    pub narrow: Vec<bool>,
+    /// Whether the statement uses `NotAction`.
+    pub negated: bool,
+}
+
+impl<'c> StatementActions<'c> {
+    /// Expands `stmt`'s action items against `catalog`.
+    pub fn of(catalog: &'c Catalog, stmt: &Statement) -> Self {
+        let mut pairs: Vec<(&'c Action, bool)> = Vec::new();
+        for item in &stmt.action.items {
+            let narrow = !is_service_wide(&item.value);
+            pairs.extend(catalog.expand(&item.value).into_iter().map(|a| (a, narrow)));
+        }
+        if stmt.action.negated {
+            let excluded: HashSet<*const Action> =
+                pairs.iter().map(|(a, _)| *a as *const Action).collect();
+            let actions: Vec<&'c Action> = catalog
+                .actions()
+                .filter(|a| !excluded.contains(&(*a as *const Action)))
+                .collect();
+            let narrow = vec![false; actions.len()];
+            return StatementActions {
+                actions,
+                narrow,
+                negated: true,
+            };
+        }
+        pairs.sort_by(|(a, an), (b, bn)| {
+            cmp_ci(a.service, b.service)
+                .then_with(|| cmp_ci(a.name, b.name))
+                .then_with(|| bn.cmp(an))
+        });
+        // After sorting, the narrow entry of an action (if any) comes first.
+        pairs.dedup_by(|later, first| std::ptr::eq(later.0, first.0));
+        let (actions, narrow) = pairs.into_iter().unzip();
+        StatementActions {
+            actions,
+            narrow,
+            negated: false,
+        }
+    }
+
+    /// The actions named more narrowly than a whole-service wildcard (see `narrow`).
+    pub fn narrow_actions(&self) -> impl Iterator<Item = &'c Action> + '_ {
+        self.actions
+            .iter()
+            .zip(&self.narrow)
+            .filter(|(_, n)| **n)
+            .map(|(a, _)| *a)
+    }
+}
+
+/// Whether an action pattern covers a whole service or more (`*`, `s3:*`, `*:*`).
+pub fn is_service_wide(pattern: &str) -> bool {
+    match pattern.split_once(':') {
+        Some((_, action)) => action.bytes().all(|c| c == b'*'),
+        None => pattern.bytes().all(|c| c == b'*'),
+    }
+}
+
+/// Whether the concrete key `key` is an instance of the catalog key `template`. Besides
+/// `${TagKey}`/`<key>` placeholders, a few services publish tag keys with a literal `tag-key`
+/// placeholder (`secretsmanager:ResourceTag/tag-key`), which stands for any tag key too.
+pub fn key_matches(template: &str, key: &str) -> bool {
+    if key_matches_template(template, key) {
+        return true;
+    }
+    let Some(base) = template
+        .strip_suffix("tag-key")
+        .filter(|b| b.ends_with('/'))
+    else {
+        return false;
+    };
+    key.len() > base.len()
+        && key
+            .get(..base.len())
+            .is_some_and(|k| k.eq_ignore_ascii_case(base))
+}
+
+/// Whether `key` can be in the request context of `action`: global keys that do not depend on
+/// the action always can; tag keys and service keys only when the action, one of its resource
+/// types, or the action's entry for that resource type lists them (see [`key_matches`]).
+pub fn action_supports_key(catalog: &Catalog, action: &Action, key: &str) -> bool {
+    if let Some(global) = global_key(key) {
+        if global.availability != KeyAvailability::Listed {
+            return true;
+        }
+    }
+    if action.condition_keys.iter().any(|k| key_matches(k, key)) {
+        return true;
+    }
+    let service = catalog.service(action.service);
+    action.resource_types.iter().any(|r| {
+        r.condition_keys.iter().any(|k| key_matches(k, key))
+            || service
+                .and_then(|s| s.resource_type(r.name))
+                .is_some_and(|rt| rt.condition_keys.iter().any(|k| key_matches(k, key)))
+    })
+}
+
+/// How a condition key relates to actions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyClass {
+    /// A global key present in every request (`aws:PrincipalArn`, `aws:CurrentTime`).
+    Always,
+    /// A global key whose presence does not depend on the action (`aws:SourceVpce`,
+    /// `aws:PrincipalTag/...`).
+    Conditional,
+    /// A key present only for actions or resource types that list it: the tag keys
+    /// `aws:ResourceTag/...`, `aws:RequestTag/...`, `aws:TagKeys`, and service keys.
+    ActionDependent,
+    /// A key whose prefix is a known service but which that service does not define
+    /// (`s3:prefixx`), with the closest defined key when one is close.
+    UnknownServiceKey {
+        /// The closest key of the service, if close enough to be a typo.
+        suggestion: Option<&'static str>,
+    },
+    /// Anything else (`aws:` keys missing from the global list, other prefixes): not judged.
+    Unknown,
+}
+
+/// Classifies a condition key (case-insensitively).
+pub fn classify_key(catalog: &Catalog, key: &str) -> KeyClass {
+    if let Some(global) = global_key(key) {
+        return match global.availability {
+            KeyAvailability::Always => KeyClass::Always,
+            KeyAvailability::Conditional => KeyClass::Conditional,
+            KeyAvailability::Listed => KeyClass::ActionDependent,
+        };
+    }
+    let Some((prefix, _)) = key.split_once(':') else {
+        return KeyClass::Unknown;
+    };
+    let Some(service) = catalog.service(prefix) else {
+        return KeyClass::Unknown;
+    };
+    if service
+        .condition_keys
+        .iter()
+        .any(|k| key_matches(k.name, key))
+    {
+        return KeyClass::ActionDependent;
+    }
+    // Keys are also listed per action; a key that only appears there still counts as known.
+    let listed_on_action = service.actions.iter().any(|a| {
+        a.condition_keys
+            .iter()
+            .chain(
+                a.resource_types
+                    .iter()
+                    .flat_map(|r| r.condition_keys.iter()),
+            )
+            .any(|k| key_matches(k, key))
+    });
+    if listed_on_action {
+        return KeyClass::ActionDependent;
+    }
+    let limit = (key.len() / 3).max(1);
+    let suggestion = service
+        .condition_keys
+        .iter()
+        .map(|k| (edit_distance_ci(k.name, key), k.name))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, name)| name);
+    KeyClass::UnknownServiceKey { suggestion }
+}
+
+/// Joins names for a details line, keeping at most `max` and counting the rest:
+/// `a, b, c and 12 more`.
+pub fn summarize_list<S: AsRef<str>>(names: &[S], max: usize) -> String {
+    let shown: Vec<&str> = names.iter().take(max).map(AsRef::as_ref).collect();
+    let mut out = shown.join(", ");
+    if names.len() > max {
+        out.push_str(&format!(" and {} more", names.len() - max));
+    }
+    out
+}
+
+/// How many action names a finding's details list before counting the rest.
+pub const MAX_LISTED: usize = 10;
+
+/// Test support for rule modules: parses a fixture and runs one check over it.
+#[cfg(test)]
+pub(crate) fn run_check(
+    check: crate::lint::rules::CheckFn,
+    text: &str,
+) -> Vec<crate::report::Finding> {
+    let policy = match crate::policy::parse_policy(text) {
+        Ok(p) => p,
+        Err(e) => panic!("fixture does not parse: {e:?}"),
+    };
+    let catalog = Catalog::get();
+    let cx = LintContext::new("fixture.json", catalog, &policy);
+    let mut out = Vec::new();
+    check(&policy, &cx, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::parse_policy;
+
+    fn policy(text: &str) -> Policy {
+        match parse_policy(text) {
+            Ok(p) => p,
+            Err(e) => panic!("fixture does not parse: {e:?}"),
+        }
+    }
+
+    fn kind(text: &str) -> PolicyKind {
+        PolicyKind::detect(&policy(text), Catalog::get())
+    }
+
+    #[test]
+    fn detects_trust_resource_and_identity_policies() {
+        assert_eq!(
+            kind(include_str!("../../fixtures/chalk/trust.json")),
+            PolicyKind::Trust
+        );
+        assert_eq!(
+            kind(include_str!("../../fixtures/chalk/scoped-execution.json")),
+            PolicyKind::Identity
+        );
+        assert_eq!(
+            kind(
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*",
+                "Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}"#
+            ),
+            PolicyKind::Resource
+        );
+        assert_eq!(
+            kind(
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+                "Principal":{"Federated":"cognito-identity.amazonaws.com"},
+                "Action":["sts:AssumeRoleWithWebIdentity","sts:TagSession"]}]}"#
+            ),
+            PolicyKind::Trust
+        );
+    }
+
+    #[test]
+    fn expands_not_action_to_the_rest_of_the_catalog() {
+        let p = policy(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","NotAction":"iam:*","Resource":"*"}]}"#,
+        );
+        let catalog = Catalog::get();
+        let expanded = StatementActions::of(catalog, &p.statements[0]);
+        assert!(expanded.negated);
+        assert!(expanded.actions.iter().all(|a| a.service != "iam"));
+        assert_eq!(
+            expanded.actions.len(),
+            catalog.actions().count() - catalog.expand("iam:*").len()
+        );
+    }
+
+    #[test]
+    fn expansion_deduplicates_and_marks_narrow_items() {
+        let p = policy(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+            "Action":["s3:*","s3:GetObject","S3:getobject","sqs:SendMessage"],"Resource":"*"}]}"#,
+        );
+        let expanded = StatementActions::of(Catalog::get(), &p.statements[0]);
+        let narrow: Vec<String> = expanded.narrow_actions().map(Action::full_name).collect();
+        assert_eq!(narrow, ["s3:GetObject", "sqs:SendMessage"]);
+        assert_eq!(
+            expanded.actions.len(),
+            Catalog::get().expand("s3:*").len() + 1
+        );
+    }
+
+    #[test]
+    fn classifies_condition_keys() {
+        let c = Catalog::get();
+        assert_eq!(classify_key(c, "aws:PrincipalArn"), KeyClass::Always);
+        assert_eq!(classify_key(c, "aws:SourceVpce"), KeyClass::Conditional);
+        assert_eq!(
+            classify_key(c, "aws:ResourceTag/team"),
+            KeyClass::ActionDependent
+        );
+        assert_eq!(classify_key(c, "s3:prefix"), KeyClass::ActionDependent);
+        assert_eq!(
+            classify_key(c, "s3:prefixx"),
+            KeyClass::UnknownServiceKey {
+                suggestion: Some("s3:prefix")
+            }
+        );
+        assert_eq!(classify_key(c, "custom:thing"), KeyClass::Unknown);
+    }
+
+    #[test]
+    fn literal_tag_key_placeholders_match_any_tag() {
+        let c = Catalog::get();
+        let key = "secretsmanager:ResourceTag/aws:secretsmanager:owningService";
+        assert_eq!(classify_key(c, key), KeyClass::ActionDependent);
+        let get = c.action("secretsmanager:GetSecretValue");
+        assert!(get.is_some_and(|a| action_supports_key(c, a, key)));
+        assert!(!key_matches(
+            "secretsmanager:resource/Type",
+            "secretsmanager:resource/x"
+        ));
+    }
+
+    #[test]
+    fn summarizes_long_lists_with_a_count() {
+        assert_eq!(summarize_list(&["a", "b", "c"], 2), "a, b and 1 more");
+        assert_eq!(summarize_list(&["a"], 2), "a");
+    }
+
+    #[test]
+    fn location_omits_unknown_positions() {
+        let cx = LintContext {
+            file: "p.json",
+            catalog: Catalog::get(),
+            kind: PolicyKind::Identity,
+        };
+        let loc = cx.location(Pos::NONE, "/Statement/0".into());
+        assert_eq!((loc.line, loc.column), (None, None));
+        assert_eq!(loc.file.as_deref(), Some("p.json"));
+    }
+}

@@ -6,5 +6,6 @@
 pub mod catalog;
 pub mod diff;
 pub mod eval;
+pub mod lint;
 pub mod policy;
 pub mod report;

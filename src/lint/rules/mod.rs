@@ -96,3 +96,51 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod chalk_tests {
+    use super::*;
+    use crate::lint::context::PolicyKind;
+
+    /// `(rule id, number of findings)` of every rule that fires on `text`.
+    fn counts(text: &str, kind: PolicyKind) -> Vec<(&'static str, usize)> {
+        RULES
+            .iter()
+            .map(|(meta, check)| (meta.id, grants::run_check(text, kind, *check).len()))
+            .filter(|(_, n)| *n > 0)
+            .collect()
+    }
+
+    #[test]
+    fn chalk_broad_policy_trips_escalation_write_and_service_wildcards() {
+        let text = include_str!("../../../fixtures/chalk/broad.json");
+        assert_eq!(
+            counts(text, PolicyKind::Identity),
+            vec![
+                ("privilege-escalation", 7),
+                ("service-wildcard", 25),
+                ("wildcard-resource-write", 1),
+            ]
+        );
+    }
+
+    #[test]
+    fn chalk_scoped_policy_trips_bucket_pattern_and_service_wildcards_only() {
+        let text = include_str!("../../../fixtures/chalk/scoped-execution.json");
+        assert_eq!(
+            counts(text, PolicyKind::Identity),
+            vec![
+                ("cross-account-bucket-pattern", 1),
+                ("service-wildcard", 17)
+            ]
+        );
+    }
+
+    #[test]
+    fn chalk_trust_and_logs_policies_are_clean() {
+        let trust = include_str!("../../../fixtures/chalk/trust.json");
+        assert_eq!(counts(trust, PolicyKind::Trust), vec![]);
+        let logs = include_str!("../../../fixtures/chalk/logs-read.json");
+        assert_eq!(counts(logs, PolicyKind::Identity), vec![]);
+    }
+}

@@ -1,14 +1,12 @@
 //! `wildcard-resource-write`: write-like actions allowed on `"Resource": "*"` without a condition.
 
-use std::collections::BTreeSet;
-
 use crate::catalog::{split_arn, Action};
 use crate::declare_rule;
 use crate::lint::context::LintContext;
-use crate::policy::{Effect, Policy};
+use crate::policy::{Effect, Policy, Statement};
 use crate::report::Finding;
 
-use super::grants::{has_restricting_condition, is_only_wildcards, list_truncated};
+use super::grants::{has_restricting_condition, is_only_wildcards};
 
 /// How many action names a finding lists before `and N more`.
 const MAX_LISTED: usize = 10;
@@ -82,28 +80,10 @@ pub fn check(policy: &Policy, cx: &LintContext<'_>, out: &mut Vec<Finding>) {
         else {
             continue;
         };
-        // Deduplicated by identity: patterns in one statement often overlap.
-        let mut scoped: BTreeSet<(&str, &str)> = BTreeSet::new();
-        let mut star_only: BTreeSet<(&str, &str)> = BTreeSet::new();
-        for item in &statement.action.items {
-            for action in expand(cx, &item.value) {
-                if !action.access.is_write_like() {
-                    continue;
-                }
-                let set = if action.accepts_only_star() {
-                    &mut star_only
-                } else {
-                    &mut scoped
-                };
-                set.insert((action.service, action.name));
-            }
-        }
+        let (scoped, star_only) = write_actions(cx, statement);
         if scoped.is_empty() && star_only.is_empty() {
             continue;
         }
-        let names = |set: &BTreeSet<(&str, &str)>| -> Vec<String> {
-            set.iter().map(|(s, n)| format!("{s}:{n}")).collect()
-        };
         let message = if scoped.is_empty() {
             format!(
                 "{} write action(s) allowed on `{}` with no restricting condition; they accept only `*`, so only a condition can narrow them",
@@ -122,19 +102,56 @@ pub fn check(policy: &Policy, cx: &LintContext<'_>, out: &mut Vec<Finding>) {
             .in_statement(statement.label())
             .subject(resource.value.clone());
         if !scoped.is_empty() {
-            finding = finding.detail(
-                "affected actions",
-                list_truncated(&names(&scoped), MAX_LISTED),
-            );
+            finding = finding.detail("affected actions", names(&scoped));
         }
         if !star_only.is_empty() {
-            finding = finding.detail(
-                "actions that accept only `*`",
-                list_truncated(&names(&star_only), MAX_LISTED),
-            );
+            finding = finding.detail("actions that accept only `*`", names(&star_only));
         }
         out.push(finding);
     }
+}
+
+/// The write-like actions a statement's `Action` names, sorted and deduplicated: those that
+/// accept specific resources, then those that accept only `*`.
+fn write_actions<'c>(
+    cx: &LintContext<'c>,
+    statement: &Statement,
+) -> (Vec<&'c Action>, Vec<&'c Action>) {
+    let mut all: Vec<&'c Action> = Vec::new();
+    let everything = statement.action.items.iter().any(|i| {
+        i.value
+            .split(':')
+            .all(|part| is_only_wildcards(part) && part.contains('*'))
+    });
+    if everything {
+        // The catalog's own order is already sorted and unique.
+        all.extend(cx.catalog.actions().filter(|a| a.access.is_write_like()));
+    } else {
+        for item in &statement.action.items {
+            all.extend(
+                expand(cx, &item.value)
+                    .into_iter()
+                    .filter(|a| a.access.is_write_like()),
+            );
+        }
+        all.sort_unstable_by(|a, b| (a.service, a.name).cmp(&(b.service, b.name)));
+        all.dedup_by(|a, b| std::ptr::eq(*a, *b));
+    }
+    all.into_iter().partition(|a| !a.accepts_only_star())
+}
+
+/// The first names of `actions` in backticks, with `and N more` past [`MAX_LISTED`].
+fn names(actions: &[&Action]) -> String {
+    let shown: Vec<String> = actions
+        .iter()
+        .take(MAX_LISTED)
+        .map(|a| format!("`{}:{}`", a.service, a.name))
+        .collect();
+    let mut out = shown.join(", ");
+    if actions.len() > MAX_LISTED {
+        out.push_str(&format!(" and {} more", actions.len() - MAX_LISTED));
+    }
+    out
 }
 
 /// The catalog actions an action pattern names; exact names skip the wildcard scan.

@@ -16,7 +16,9 @@
 use super::automaton::{self, Pattern};
 use super::space::{self, CannotProve, KeyShape, KeyState};
 use crate::catalog::{Action, Catalog};
-use crate::eval::{CompiledPolicySet, Context, Decision, Explanation, Outcome, PolicySource, Request};
+use crate::eval::{
+    CompiledPolicySet, Context, Decision, Explanation, Outcome, PolicySource, Request,
+};
 use crate::policy::{Condition, Effect, Policy, Statement};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -146,7 +148,10 @@ pub fn compare(old: PolicySet<'_>, new: PolicySet<'_>, catalog: &Catalog) -> Com
         let points = match representatives(group.actions[0], &relevant, catalog) {
             Ok(points) => points,
             Err(cannot) => {
-                unproven.push(Unproven { actions: names, reason: cannot.reason });
+                unproven.push(Unproven {
+                    actions: names,
+                    reason: cannot.reason,
+                });
                 continue;
             }
         };
@@ -154,7 +159,12 @@ pub fn compare(old: PolicySet<'_>, new: PolicySet<'_>, catalog: &Catalog) -> Com
         let mut seen: BTreeSet<(bool, Vec<StatementRef>)> = BTreeSet::new();
         for (resource, context) in points {
             requests_evaluated += 1;
-            let request = Request { action: action.clone(), resource, principal: None, context };
+            let request = Request {
+                action: action.clone(),
+                resource,
+                principal: None,
+                context,
+            };
             let o = old_eval.evaluate(&request);
             let n = new_eval.evaluate(&request);
             let is_added = n == Decision::Allow && o != Decision::Allow;
@@ -224,7 +234,10 @@ struct Group<'c> {
 }
 
 fn group_actions<'c>(entries: &[Entry<'_>], catalog: &'c Catalog) -> Vec<Group<'c>> {
-    let matchers: Vec<ActionMatcher> = entries.iter().map(|e| ActionMatcher::new(e.statement)).collect();
+    let matchers: Vec<ActionMatcher> = entries
+        .iter()
+        .map(|e| ActionMatcher::new(e.statement))
+        .collect();
     let mut groups: HashMap<GroupKey, Group<'c>> = HashMap::new();
     let mut order: Vec<GroupKey> = Vec::new();
     for action in catalog.actions() {
@@ -244,7 +257,10 @@ fn group_actions<'c>(entries: &[Entry<'_>], catalog: &'c Catalog) -> Vec<Group<'
             .flat_map(|&i| entries[i].statement.conditions.iter())
             .map(|c| c.key.value.to_ascii_lowercase())
             .collect();
-        let supported: Vec<bool> = keys.iter().map(|k| catalog.action_supports_key(action, k)).collect();
+        let supported: Vec<bool> = keys
+            .iter()
+            .map(|k| catalog.action_supports_key(action, k))
+            .collect();
         let key = GroupKey {
             relevant: relevant.clone(),
             supported,
@@ -254,11 +270,20 @@ fn group_actions<'c>(entries: &[Entry<'_>], catalog: &'c Catalog) -> Vec<Group<'
             Some(group) => group.actions.push(action),
             None => {
                 order.push(key.clone());
-                groups.insert(key, Group { actions: vec![action], relevant });
+                groups.insert(
+                    key,
+                    Group {
+                        actions: vec![action],
+                        relevant,
+                    },
+                );
             }
         }
     }
-    order.into_iter().filter_map(|k| groups.remove(&k)).collect()
+    order
+        .into_iter()
+        .filter_map(|k| groups.remove(&k))
+        .collect()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -313,7 +338,11 @@ fn representatives(
     let mut by_key: BTreeMap<String, Vec<&Condition>> = BTreeMap::new();
     for entry in relevant {
         if entry.variables
-            && entry.statement.conditions.iter().any(|c| c.values.iter().any(|v| v.value.contains("${")))
+            && entry
+                .statement
+                .conditions
+                .iter()
+                .any(|c| c.values.iter().any(|v| v.value.contains("${")))
         {
             return Err(cannot(format!(
                 "statement {} uses policy variables in its conditions",
@@ -321,7 +350,10 @@ fn representatives(
             )));
         }
         for condition in &entry.statement.conditions {
-            by_key.entry(condition.key.value.to_ascii_lowercase()).or_default().push(condition);
+            by_key
+                .entry(condition.key.value.to_ascii_lowercase())
+                .or_default()
+                .push(condition);
         }
     }
     let mut key_states: Vec<(String, Vec<KeyState>)> = Vec::new();
@@ -335,7 +367,9 @@ fn representatives(
     }
     let total = key_states
         .iter()
-        .try_fold(resources.len(), |acc, (_, states)| acc.checked_mul(states.len()))
+        .try_fold(resources.len(), |acc, (_, states)| {
+            acc.checked_mul(states.len())
+        })
         .unwrap_or(usize::MAX);
     if total > MAX_POINTS_PER_GROUP {
         return Err(cannot(format!(
@@ -392,7 +426,9 @@ fn resource_representatives(
     }
     let mut texts: Vec<&str> = Vec::new();
     for entry in relevant {
-        let Some(list) = &entry.statement.resource else { continue };
+        let Some(list) = &entry.statement.resource else {
+            continue;
+        };
         for item in &list.items {
             if entry.variables && item.value.contains("${") {
                 return Err(cannot(format!(
@@ -436,7 +472,11 @@ fn responsible_statements(
         (old, Side::Old, new, Side::New)
     };
     let mut out = matched(&allowing.explain(request), Effect::Allow, allowing_side);
-    out.extend(matched(&denying.explain(request), Effect::Deny, denying_side));
+    out.extend(matched(
+        &denying.explain(request),
+        Effect::Deny,
+        denying_side,
+    ));
     out.sort();
     out
 }
@@ -460,9 +500,15 @@ fn matched(explanation: &Explanation, effect: Effect, side: Side) -> Vec<Stateme
 /// context shape (which keys the witness carries) across action groups.
 fn merge_differences(differences: Vec<Difference>) -> Vec<Difference> {
     let mut merged: Vec<Difference> = Vec::new();
-    let mut index: HashMap<(Vec<StatementRef>, Decision, Decision, Vec<String>), usize> = HashMap::new();
+    let mut index: HashMap<(Vec<StatementRef>, Decision, Decision, Vec<String>), usize> =
+        HashMap::new();
     for d in differences {
-        let shape: Vec<String> = d.witness.context.iter().map(|(k, _)| k.to_string()).collect();
+        let shape: Vec<String> = d
+            .witness
+            .context
+            .iter()
+            .map(|(k, _)| k.to_string())
+            .collect();
         let key = (d.responsible.clone(), d.old, d.new, shape);
         match index.get(&key) {
             Some(&i) => merged[i].actions.extend(d.actions),

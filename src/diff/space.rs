@@ -122,7 +122,11 @@ pub fn arn_pattern(value: &str) -> Pattern {
         if i > 0 {
             elems.push(Elem::Lit(':'));
         }
-        let class = if i < 5 { CharClass::NotColon } else { CharClass::Any };
+        let class = if i < 5 {
+            CharClass::NotColon
+        } else {
+            CharClass::Any
+        };
         elems.extend(segment.chars().map(|c| match c {
             '*' => Elem::Star(class),
             '?' => Elem::One(class),
@@ -149,7 +153,11 @@ pub fn resource_pattern(text: &str) -> Pattern {
         if i > 0 {
             elems.push(Elem::Lit(':'));
         }
-        let class = if i == k - 1 && open_end { CharClass::Any } else { CharClass::NotColon };
+        let class = if i == k - 1 && open_end {
+            CharClass::Any
+        } else {
+            CharClass::NotColon
+        };
         elems.extend(segment.chars().map(|c| match c {
             '*' => Elem::Star(class),
             '?' => Elem::One(class),
@@ -170,7 +178,8 @@ pub fn format_pattern(format: &str) -> Pattern {
         if i > 0 {
             elems.push(Elem::Lit(':'));
         }
-        let single_name = i == 5 && segment.starts_with("${") && segment.find('}') == Some(segment.len() - 1);
+        let single_name =
+            i == 5 && segment.starts_with("${") && segment.find('}') == Some(segment.len() - 1);
         let class = match i {
             0..=4 => CharClass::NotColon,
             _ if single_name => CharClass::Name,
@@ -213,7 +222,11 @@ pub fn beautify_arn(witness: &str, patterns: &[Pattern], matches: &[bool]) -> St
             }
             parts[index] = candidate;
             let tried = parts.join(":");
-            if patterns.iter().map(|p| p.matches(&tried)).eq(matches.iter().copied()) {
+            if patterns
+                .iter()
+                .map(|p| p.matches(&tried))
+                .eq(matches.iter().copied())
+            {
                 best = tried;
                 break;
             }
@@ -651,7 +664,8 @@ mod tests {
         assert!(!bucket.matches("arn:aws:s3:::chalk-data/key"));
         let object = format_pattern("arn:${Partition}:s3:::${BucketName}/${ObjectName}");
         assert!(object.matches("arn:aws:s3:::b/k/with:colon"));
-        let table = format_pattern("arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}");
+        let table =
+            format_pattern("arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}");
         assert!(table.matches("arn:aws:dynamodb:us-east-1:111122223333:table/chalk"));
         assert!(!table.matches("arn:aws:dynamodb::111122223333:table/chalk"));
     }

@@ -22,8 +22,14 @@ fn diff(old: &str, new: &str) -> Comparison {
     let old = parse(old);
     let new = parse(new);
     compare(
-        PolicySet { identity: &[&old], boundaries: &[] },
-        PolicySet { identity: &[&new], boundaries: &[] },
+        PolicySet {
+            identity: &[&old],
+            boundaries: &[],
+        },
+        PolicySet {
+            identity: &[&new],
+            boundaries: &[],
+        },
         Catalog::get(),
     )
 }
@@ -37,8 +43,16 @@ fn variant(edit: impl FnOnce(&mut serde_json::Value)) -> String {
 
 fn assert_verdict(new: &str, verdict: Verdict) -> Comparison {
     let result = diff(&scoped_text(), new);
-    assert!(result.unproven.is_empty(), "unproven: {:?}", result.unproven);
-    assert_eq!(result.verdict, verdict, "added {:#?}\nremoved {:#?}", result.added, result.removed);
+    assert!(
+        result.unproven.is_empty(),
+        "unproven: {:?}",
+        result.unproven
+    );
+    assert_eq!(
+        result.verdict, verdict,
+        "added {:#?}\nremoved {:#?}",
+        result.added, result.removed
+    );
     result
 }
 
@@ -101,8 +115,13 @@ fn removed_sids_and_action_case_and_single_element_arrays_are_equivalent() {
                 .collect();
             s["Action"] = serde_json::Value::Array(actions);
         }
-        v["Statement"][3]["Action"] = serde_json::json!(["ECR:GETAUTHORIZATIONTOKEN", "ec2:Describe*", "logs:DescribeLogGroups"]);
-        v["Statement"][0]["Condition"]["StringEquals"]["aws:ResourceTag/chalk.ai/managed-by"] = serde_json::json!(["chalk"]);
+        v["Statement"][3]["Action"] = serde_json::json!([
+            "ECR:GETAUTHORIZATIONTOKEN",
+            "ec2:Describe*",
+            "logs:DescribeLogGroups"
+        ]);
+        v["Statement"][0]["Condition"]["StringEquals"]["aws:ResourceTag/chalk.ai/managed-by"] =
+            serde_json::json!(["chalk"]);
     });
     assert_verdict(&new, Verdict::Equivalent);
 }
@@ -121,7 +140,10 @@ fn string_like_without_wildcards_equals_string_equals() {
 fn removing_the_tag_condition_is_broader() {
     let old = scoped_text();
     let new = variant(|v| {
-        v["Statement"][0].as_object_mut().unwrap().remove("Condition");
+        v["Statement"][0]
+            .as_object_mut()
+            .unwrap()
+            .remove("Condition");
     });
     let result = assert_verdict(&new, Verdict::Broader);
     assert_witnesses_are_real(&old, &new, &result);
@@ -138,14 +160,19 @@ fn string_equals_if_exists_lets_untagged_resources_through() {
     let result = assert_verdict(&new, Verdict::Broader);
     assert_witnesses_are_real(&old, &new, &result);
     // A witness without the tag on a taggable resource.
-    assert!(result.added.iter().any(|d| d.witness.context.get("aws:resourcetag/chalk.ai/managed-by").is_none()
+    assert!(result.added.iter().any(|d| d
+        .witness
+        .context
+        .get("aws:resourcetag/chalk.ai/managed-by")
+        .is_none()
         && d.witness.resource.starts_with("arn:aws:")));
 }
 
 #[test]
 fn string_like_star_is_broader() {
     let new = variant(|v| {
-        v["Statement"][0]["Condition"] = serde_json::json!({"StringLike": {"aws:ResourceTag/chalk.ai/managed-by": "*"}});
+        v["Statement"][0]["Condition"] =
+            serde_json::json!({"StringLike": {"aws:ResourceTag/chalk.ai/managed-by": "*"}});
     });
     assert_verdict(&new, Verdict::Broader);
 }
@@ -156,8 +183,15 @@ fn widening_a_table_pattern_is_broader_with_a_table_witness() {
     let new = old.replace("table/chalk*", "table/*");
     let result = assert_verdict(&new, Verdict::Broader);
     assert_witnesses_are_real(&old, &new, &result);
-    assert!(result.added.iter().all(|d| d.actions.iter().all(|a| a.starts_with("dynamodb:"))));
-    assert!(result.added.iter().any(|d| d.witness.resource.contains(":table/") && !d.witness.resource.contains("table/chalk")));
+    assert!(result
+        .added
+        .iter()
+        .all(|d| d.actions.iter().all(|a| a.starts_with("dynamodb:"))));
+    assert!(result
+        .added
+        .iter()
+        .any(|d| d.witness.resource.contains(":table/")
+            && !d.witness.resource.contains("table/chalk")));
 }
 
 #[test]
@@ -172,13 +206,19 @@ fn widening_the_region_is_broader() {
 fn adding_a_deny_is_narrower() {
     let old = scoped_text();
     let new = variant(|v| {
-        v["Statement"].as_array_mut().unwrap().push(serde_json::json!({
-            "Effect": "Deny", "Action": "kms:ScheduleKeyDeletion", "Resource": "*"
-        }));
+        v["Statement"]
+            .as_array_mut()
+            .unwrap()
+            .push(serde_json::json!({
+                "Effect": "Deny", "Action": "kms:ScheduleKeyDeletion", "Resource": "*"
+            }));
     });
     let result = assert_verdict(&new, Verdict::Narrower);
     assert_witnesses_are_real(&old, &new, &result);
-    assert!(result.removed.iter().all(|d| d.actions == ["kms:ScheduleKeyDeletion"]));
+    assert!(result
+        .removed
+        .iter()
+        .all(|d| d.actions == ["kms:ScheduleKeyDeletion"]));
 }
 
 #[test]
@@ -196,7 +236,9 @@ fn narrowing_kms_to_decrypt_is_narrower() {
 #[test]
 fn widening_one_thing_and_narrowing_another_is_incomparable() {
     let old = scoped_text();
-    let new = old.replace("table/chalk*", "table/*").replace("\"kms:*\"", "\"kms:Decrypt\"");
+    let new = old
+        .replace("table/chalk*", "table/*")
+        .replace("\"kms:*\"", "\"kms:Decrypt\"");
     let result = assert_verdict(&new, Verdict::Incomparable);
     assert_witnesses_are_real(&old, &new, &result);
 }

@@ -98,7 +98,7 @@ pub fn run(cli: &Cli) -> Result<Status, Error> {
     let format = Format::from(cli.format);
     match &cli.command {
         Command::Rules => {
-            emit(cli, &rule_list::render_list(RULES, format))?;
+            emit(cli, &rule_list::render_list(&RULES, format))?;
             Ok(Status::Clean)
         }
         Command::Rule { id } => {
@@ -116,7 +116,10 @@ pub fn run(cli: &Cli) -> Result<Status, Error> {
             for source in sources {
                 report.add_source(source.name, source.text);
             }
-            emit(cli, &report::render(&report, format, RULES, use_color(cli)))?;
+            emit(
+                cli,
+                &report::render(&report, format, &RULES, use_color(cli)),
+            )?;
             Ok(decide(report.max_severity(), cli.fail_on, true))
         }
     }

@@ -3,13 +3,20 @@
 //! `iamscope rules`, `iamscope rule <id>`, `docs/rules/<id>.md` and SARIF
 //! `tool.driver.rules` are all generated from this table.
 
-use crate::lint::InvalidPolicy;
+use std::sync::LazyLock;
+
+use crate::lint::{rules, InvalidPolicy};
 use crate::report::RuleMeta;
 
-/// Every rule, one line each, in the order they are listed to users.
-pub static RULES: &[RuleMeta] = &[
-    InvalidPolicy::META, //
-];
+/// Every rule, in the order they are listed to users: `invalid-policy`, then the
+/// lint rules of [`rules::RULES`] (the one table that registers a lint check), then
+/// the rules of the comparison and audit commands.
+pub static RULES: LazyLock<Vec<RuleMeta>> = LazyLock::new(|| {
+    let mut all = vec![InvalidPolicy::META];
+    all.extend(rules::RULES.iter().map(|(meta, _)| *meta));
+    all.extend(crate::diff::RULES.iter().copied());
+    all
+});
 
 /// The rule with id `id`.
 pub fn find(id: &str) -> Option<&'static RuleMeta> {
@@ -46,7 +53,7 @@ mod tests {
     #[test]
     fn rule_ids_are_unique_and_kebab_case() {
         let mut seen = HashSet::new();
-        for rule in RULES {
+        for rule in RULES.iter() {
             assert!(is_kebab_case(rule.id), "`{}` is not kebab-case", rule.id);
             assert!(seen.insert(rule.id), "`{}` is registered twice", rule.id);
         }
@@ -56,7 +63,7 @@ mod tests {
 
     #[test]
     fn every_rule_documents_the_five_headings() {
-        for rule in RULES {
+        for rule in RULES.iter() {
             assert_eq!(
                 missing_headings(rule),
                 Vec::<&str>::new(),
@@ -78,7 +85,7 @@ mod tests {
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/rules");
         let update = std::env::var_os("IAMSCOPE_UPDATE_DOCS").is_some();
         let mut stale = Vec::new();
-        for rule in RULES {
+        for rule in RULES.iter() {
             let path = dir.join(format!("{}.md", rule.id));
             let expected = rule_page(rule);
             if update {

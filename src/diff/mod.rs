@@ -2,7 +2,22 @@
 
 pub mod automaton;
 pub mod compare;
+pub mod rules;
 pub mod space;
 
 #[cfg(test)]
 mod tests;
+
+pub use compare::{
+    compare, Comparison, Difference, PolicySet, Side, StatementRef, Unproven, Verdict,
+};
+pub use rules::{ComparisonUnproven, NewAccess, RemovedAccess};
+
+use crate::report::RuleMeta;
+
+/// The rules of the comparison, in the order they are listed.
+pub const RULES: &[RuleMeta] = &[
+    NewAccess::META,
+    RemovedAccess::META,
+    ComparisonUnproven::META,
+];

@@ -9,8 +9,10 @@ pub use crate::policy::SourceFile;
 pub use invalid_policy::InvalidPolicy;
 pub use quota::PolicyType;
 
-use crate::policy::{decode_document, parse_policy};
+use crate::catalog::Catalog;
+use crate::policy::{decode_document, parse_policy, Policy};
 use crate::report::Finding;
+use context::LintContext;
 
 /// Lints every source: a document IAM would reject gives `invalid-policy` findings
 /// (syntax, structure, size quota); a valid one goes through every lint rule.
@@ -24,12 +26,21 @@ pub fn lint_sources(sources: &[SourceFile], policy_type: PolicyType) -> Vec<Find
                     .iter()
                     .map(|e| InvalidPolicy::from_policy_error(&source.name, e)),
             ),
-            Ok(_policy) => {
+            Ok(policy) => {
                 findings.extend(quota::check(&source.name, &text, policy_type));
+                lint_policy(&source.name, &policy, &mut findings);
             }
         }
     }
     findings
+}
+
+/// Runs every lint rule over one parsed policy named `file`.
+pub fn lint_policy(file: &str, policy: &Policy, findings: &mut Vec<Finding>) {
+    let cx = LintContext::new(file, Catalog::get(), policy);
+    for (_, check) in rules::RULES {
+        check(policy, &cx, findings);
+    }
 }
 
 #[cfg(test)]

@@ -157,6 +157,9 @@ mod chalk_tests {
         let trust = include_str!("../../../fixtures/chalk/trust.json");
         assert_eq!(counts(trust, PolicyKind::Trust), vec![]);
         let logs = include_str!("../../../fixtures/chalk/logs-read.json");
-        assert_eq!(counts(logs, PolicyKind::Identity), vec![("malformed-arn", 1)]);
+        assert_eq!(
+            counts(logs, PolicyKind::Identity),
+            vec![("malformed-arn", 1)]
+        );
     }
 }

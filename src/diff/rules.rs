@@ -1,0 +1,83 @@
+//! The rules whose findings the comparison produces.
+
+use crate::declare_rule;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a request that the new policy set allows and the old one does not,
+    /// with a concrete witness request (action, resource ARN, condition context) and
+    /// the statements that allow it.
+    ///
+    /// ## Why it matters
+    /// A policy change that widens access is the change a reviewer must see. The
+    /// comparison is semantic: reordering, splitting or renaming statements is not a
+    /// difference, but `StringEquals` becoming `StringEqualsIfExists` is.
+    ///
+    /// ## Example
+    /// Old: `"Resource": "arn:aws:dynamodb:us-east-1:111122223333:table/chalk*"`.
+    /// New: `"Resource": "arn:aws:dynamodb:us-east-1:111122223333:table/*"`.
+    /// Witness: `dynamodb:GetItem` on `arn:aws:dynamodb:us-east-1:111122223333:table/x`.
+    ///
+    /// ## Remediation
+    /// Narrow the new statement back, or approve the new access explicitly.
+    ///
+    /// ## References
+    /// - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+    /// - https://docs.aws.amazon.com/access-analyzer/latest/APIReference/API_CheckNoNewAccess.html
+    pub struct NewAccess {
+        id: "new-access",
+        severity: High,
+        summary: "the new policy allows a request the old one does not",
+    }
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a request that the old policy set allows and the new one does not,
+    /// with a witness request and the statements that allowed it before.
+    ///
+    /// ## Why it matters
+    /// Removed access is safe from a security point of view, but it can break the
+    /// workload that relied on it.
+    ///
+    /// ## Example
+    /// Old: `"Action": "kms:*"`. New: `"Action": "kms:Decrypt"`. Witness:
+    /// `kms:Encrypt` on a key ARN.
+    ///
+    /// ## Remediation
+    /// Check that nothing needs the removed access, or restore it.
+    ///
+    /// ## References
+    /// - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+    pub struct RemovedAccess {
+        id: "removed-access",
+        severity: Low,
+        summary: "the new policy denies a request the old one allowed",
+    }
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a part of the request space that iamscope could not compare exactly:
+    /// policy variables whose values depend on other keys, one key compared by
+    /// operators of different kinds, or more classes of requests than are enumerated.
+    ///
+    /// ## Why it matters
+    /// iamscope never guesses: where it cannot prove two policies agree, it says so.
+    /// A CI gate treats an unproven part as possible new access.
+    ///
+    /// ## Example
+    /// A statement with `"Resource": "arn:aws:s3:::home/${aws:username}/*"` on one
+    /// side only.
+    ///
+    /// ## Remediation
+    /// Review the named statements by hand, or rewrite them without the construct.
+    ///
+    /// ## References
+    /// - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
+    pub struct ComparisonUnproven {
+        id: "comparison-unproven",
+        severity: Medium,
+        summary: "part of the comparison cannot be proved exactly",
+    }
+}

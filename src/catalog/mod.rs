@@ -441,8 +441,16 @@ impl Catalog {
                 return true;
             }
         }
-        self.action_condition_keys(action)
-            .any(|template| key_matches_template(template, key))
+        // The same keys as `action_condition_keys`, without collecting and sorting.
+        let service = self.service(action.service);
+        let matches = |keys: &[&str]| keys.iter().any(|t| key_matches_template(t, key));
+        matches(&action.condition_keys)
+            || action.resource_types.iter().any(|r| {
+                matches(&r.condition_keys)
+                    || service
+                        .and_then(|s| s.resource_type(r.name))
+                        .is_some_and(|rt| matches(&rt.condition_keys))
+            })
     }
 
     /// The resource types `action` accepts (none when it accepts only `*`).

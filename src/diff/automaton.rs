@@ -10,8 +10,8 @@
 //! the characters the patterns mention, plus `:` and one filler character standing
 //! for every other character (all of which behave alike for every pattern).
 
-use std::collections::hash_map::Entry;
 use std::collections::{HashMap, VecDeque};
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// Which characters a wildcard position accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -53,21 +53,23 @@ pub enum Elem {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct Pattern {
     elems: Vec<Elem>,
+    /// Positions of the `Star` elements, ascending (the epsilon moves).
+    stars: Vec<usize>,
 }
 
 impl Pattern {
     /// An IAM glob: `*` any run, `?` any one character, everything else literal.
     pub fn glob(text: &str, ignore_case: bool) -> Self {
-        let elems = text
-            .chars()
-            .map(|c| match c {
-                '*' => Elem::Star(CharClass::Any),
-                '?' => Elem::One(CharClass::Any),
-                c if ignore_case => Elem::LitIgnoreCase(lower(c)),
-                c => Elem::Lit(c),
-            })
-            .collect();
-        Pattern { elems }
+        Pattern::from_elems(
+            text.chars()
+                .map(|c| match c {
+                    '*' => Elem::Star(CharClass::Any),
+                    '?' => Elem::One(CharClass::Any),
+                    c if ignore_case => Elem::LitIgnoreCase(lower(c)),
+                    c => Elem::Lit(c),
+                })
+                .collect(),
+        )
     }
 
     /// An exact string, optionally case-insensitive.
@@ -82,19 +84,23 @@ impl Pattern {
                 }
             })
             .collect();
-        Pattern { elems }
+        Pattern::from_elems(elems)
     }
 
     /// A pattern built from explicit elements.
     pub fn from_elems(elems: Vec<Elem>) -> Self {
-        Pattern { elems }
+        let stars = elems
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| matches!(e, Elem::Star(_)))
+            .map(|(i, _)| i)
+            .collect();
+        Pattern { elems, stars }
     }
 
     /// A pattern that matches no string.
     pub fn never() -> Self {
-        Pattern {
-            elems: vec![Elem::Fail],
-        }
+        Pattern::from_elems(vec![Elem::Fail])
     }
 
     /// The elements.
@@ -119,8 +125,9 @@ impl Pattern {
 
     /// Adds the positions reachable by skipping `Star` elements.
     fn close(&self, set: &mut [u64]) {
-        for i in 0..self.elems.len() {
-            if get_bit(set, i) && matches!(self.elems[i], Elem::Star(_)) {
+        // Ascending order, so a run of stars is skipped in one pass.
+        for &i in &self.stars {
+            if get_bit(set, i) {
                 set_bit(set, i + 1);
             }
         }
@@ -128,20 +135,32 @@ impl Pattern {
 
     fn step(&self, set: &[u64], c: char) -> Vec<u64> {
         let mut next = vec![0u64; set.len()];
-        for (i, elem) in self.elems.iter().enumerate() {
-            if !get_bit(set, i) {
-                continue;
-            }
-            match *elem {
-                Elem::Lit(l) if l == c => set_bit(&mut next, i + 1),
-                Elem::LitIgnoreCase(l) if lower(c) == l => set_bit(&mut next, i + 1),
-                Elem::One(class) if class.accepts(c) => set_bit(&mut next, i + 1),
-                Elem::Star(class) if class.accepts(c) => set_bit(&mut next, i),
-                _ => {}
+        self.step_into(set, c, &mut next);
+        next
+    }
+
+    /// Writes the positions reachable from `set` on `c` into `next` (cleared first).
+    /// Visits only the set bits: position sets are sparse.
+    fn step_into(&self, set: &[u64], c: char, next: &mut [u64]) {
+        next.fill(0);
+        for (w, &word) in set.iter().enumerate() {
+            let mut bits = word;
+            while bits != 0 {
+                let i = w * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                let Some(elem) = self.elems.get(i) else {
+                    continue;
+                };
+                match *elem {
+                    Elem::Lit(l) if l == c => set_bit(next, i + 1),
+                    Elem::LitIgnoreCase(l) if lower(c) == l => set_bit(next, i + 1),
+                    Elem::One(class) if class.accepts(c) => set_bit(next, i + 1),
+                    Elem::Star(class) if class.accepts(c) => set_bit(next, i),
+                    _ => {}
+                }
             }
         }
-        self.close(&mut next);
-        next
+        self.close(next);
     }
 }
 
@@ -202,13 +221,14 @@ pub fn regions(patterns: &[Pattern], max_states: usize) -> Result<Vec<Region>, T
     }
 
     // state -> (parent state index, char that led here)
-    let mut index: HashMap<Vec<u64>, usize> = HashMap::new();
+    let mut index: HashMap<Vec<u64>, usize, BuildHasherDefault<WordHasher>> = HashMap::default();
     let mut states: Vec<ProductState> = Vec::new();
     let mut found: HashMap<Vec<bool>, usize> = HashMap::new();
     let mut queue = VecDeque::new();
     index.insert(start.clone(), 0);
     states.push((start, None));
     queue.push_back(0usize);
+    let mut next = vec![0u64; total_words];
 
     while let Some(current) = queue.pop_front() {
         let vector: Vec<bool> = patterns
@@ -218,22 +238,26 @@ pub fn regions(patterns: &[Pattern], max_states: usize) -> Result<Vec<Region>, T
             .collect();
         found.entry(vector).or_insert(current);
         for &c in &alphabet {
-            let mut next = Vec::with_capacity(total_words);
             for (p, &off) in patterns.iter().zip(&offsets) {
-                let part = &states[current].0[off..off + words(p.elems.len() + 1)];
-                next.extend(p.step(part, c));
+                let len = words(p.elems.len() + 1);
+                p.step_into(
+                    &states[current].0[off..off + len],
+                    c,
+                    &mut next[off..off + len],
+                );
             }
-            if let Entry::Vacant(slot) = index.entry(next) {
-                if states.len() >= max_states {
-                    return Err(TooComplex {
-                        visited: states.len(),
-                    });
-                }
-                let id = states.len();
-                states.push((slot.key().clone(), Some((current, c))));
-                slot.insert(id);
-                queue.push_back(id);
+            if index.contains_key(next.as_slice()) {
+                continue;
             }
+            if states.len() >= max_states {
+                return Err(TooComplex {
+                    visited: states.len(),
+                });
+            }
+            let id = states.len();
+            index.insert(next.clone(), id);
+            states.push((next.clone(), Some((current, c))));
+            queue.push_back(id);
         }
     }
 
@@ -251,6 +275,33 @@ pub fn regions(patterns: &[Pattern], max_states: usize) -> Result<Vec<Region>, T
 /// A product state (the patterns' NFA position sets, concatenated) and the
 /// state and character it was first reached from.
 type ProductState = (Vec<u64>, Option<(usize, char)>);
+
+/// A fast hasher for the product states (word vectors); no need for SipHash's
+/// resistance to crafted keys here.
+#[derive(Default)]
+struct WordHasher(u64);
+
+impl Hasher for WordHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u64(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn write_usize(&mut self, word: usize) {
+        self.write_u64(word as u64);
+    }
+}
 
 fn spell(states: &[ProductState], mut state: usize) -> String {
     let mut chars = Vec::new();

@@ -15,7 +15,8 @@
 
 use super::automaton::{self, Pattern};
 use super::space::{self, CannotProve, KeyShape, KeyState};
-use crate::catalog::{Action, Catalog};
+use crate::catalog::{arn_format_may_match, Action, Catalog};
+use crate::eval::pattern::Glob;
 use crate::eval::{
     CompiledPolicySet, Context, Decision, Explanation, Outcome, PolicySource, Request,
 };
@@ -141,11 +142,12 @@ pub fn compare(old: PolicySet<'_>, new: PolicySet<'_>, catalog: &Catalog) -> Com
     let mut removed: Vec<Difference> = Vec::new();
     let mut unproven: Vec<Unproven> = Vec::new();
     let mut requests_evaluated = 0;
+    let mut cache = ResourceCache::default();
 
     for group in &groups {
         let relevant: Vec<&Entry<'_>> = group.relevant.iter().map(|&i| &entries[i]).collect();
         let names: Vec<String> = group.actions.iter().map(|a| a.full_name()).collect();
-        let points = match representatives(group.actions[0], &relevant, catalog) {
+        let points = match representatives(group.actions[0], &relevant, catalog, &mut cache) {
             Ok(points) => points,
             Err(cannot) => {
                 unproven.push(Unproven {
@@ -240,43 +242,54 @@ fn group_actions<'c>(entries: &[Entry<'_>], catalog: &'c Catalog) -> Vec<Group<'
         .collect();
     let mut groups: HashMap<GroupKey, Group<'c>> = HashMap::new();
     let mut order: Vec<GroupKey> = Vec::new();
-    for action in catalog.actions() {
-        let name = action.full_name().to_ascii_lowercase();
-        let relevant: Vec<usize> = matchers
+    for service in catalog.services() {
+        // Statements that can name this service's actions at all.
+        let candidates: Vec<usize> = matchers
             .iter()
             .enumerate()
-            .filter(|(_, m)| m.matches(&name))
+            .filter(|(_, m)| m.may_name_service(service.prefix))
             .map(|(i, _)| i)
             .collect();
-        // No statement of either side names it: both deny implicitly.
-        if relevant.is_empty() {
+        if candidates.is_empty() {
             continue;
         }
-        let keys: BTreeSet<String> = relevant
-            .iter()
-            .flat_map(|&i| entries[i].statement.conditions.iter())
-            .map(|c| c.key.value.to_ascii_lowercase())
-            .collect();
-        let supported: Vec<bool> = keys
-            .iter()
-            .map(|k| catalog.action_supports_key(action, k))
-            .collect();
-        let key = GroupKey {
-            relevant: relevant.clone(),
-            supported,
-            formats: resource_formats(action, catalog),
-        };
-        match groups.get_mut(&key) {
-            Some(group) => group.actions.push(action),
-            None => {
-                order.push(key.clone());
-                groups.insert(
-                    key,
-                    Group {
-                        actions: vec![action],
-                        relevant,
-                    },
-                );
+        for action in &service.actions {
+            let name = action.full_name();
+            let relevant: Vec<usize> = candidates
+                .iter()
+                .copied()
+                .filter(|&i| matchers[i].matches(&name))
+                .collect();
+            // No statement of either side names it: both deny implicitly.
+            if relevant.is_empty() {
+                continue;
+            }
+            let keys: BTreeSet<String> = relevant
+                .iter()
+                .flat_map(|&i| entries[i].statement.conditions.iter())
+                .map(|c| c.key.value.to_ascii_lowercase())
+                .collect();
+            let supported: Vec<bool> = keys
+                .iter()
+                .map(|k| catalog.action_supports_key(action, k))
+                .collect();
+            let key = GroupKey {
+                relevant: relevant.clone(),
+                supported,
+                formats: resource_formats(action, catalog),
+            };
+            match groups.get_mut(&key) {
+                Some(group) => group.actions.push(action),
+                None => {
+                    order.push(key.clone());
+                    groups.insert(
+                        key,
+                        Group {
+                            actions: vec![action],
+                            relevant,
+                        },
+                    );
+                }
             }
         }
     }
@@ -307,7 +320,9 @@ fn resource_formats(action: &Action, catalog: &Catalog) -> Vec<String> {
 /// A statement's `Action`/`NotAction`, compiled for case-insensitive matching.
 struct ActionMatcher {
     negated: bool,
-    patterns: Vec<Pattern>,
+    patterns: Vec<Glob>,
+    /// The part of each pattern before its first `:` (or `*` when a wildcard comes first).
+    service_parts: Vec<Glob>,
 }
 
 impl ActionMatcher {
@@ -318,13 +333,34 @@ impl ActionMatcher {
                 .action
                 .items
                 .iter()
-                .map(|i| Pattern::glob(&i.value.to_ascii_lowercase(), false))
+                .map(|i| Glob::new(&i.value, true))
+                .collect(),
+            service_parts: statement
+                .action
+                .items
+                .iter()
+                .map(|i| Glob::new(service_part(&i.value), true))
                 .collect(),
         }
     }
 
-    fn matches(&self, lowercase_action: &str) -> bool {
-        self.patterns.iter().any(|p| p.matches(lowercase_action)) != self.negated
+    fn matches(&self, action: &str) -> bool {
+        self.patterns.iter().any(|p| p.is_match(action)) != self.negated
+    }
+
+    /// Whether some action of service `prefix` may match: always for `NotAction`, else
+    /// when a pattern's service part can match the prefix.
+    fn may_name_service(&self, prefix: &str) -> bool {
+        self.negated || self.service_parts.iter().any(|p| p.is_match(prefix))
+    }
+}
+
+/// The service part of an action pattern: up to its first `:`, or everything (`*`)
+/// when a wildcard before the colon may stand for more than the prefix.
+fn service_part(pattern: &str) -> &str {
+    match pattern.split_once(':') {
+        Some((service, _)) if !service.contains(['*', '?']) => service,
+        _ => "*",
     }
 }
 
@@ -333,8 +369,9 @@ fn representatives(
     action: &Action,
     relevant: &[&Entry<'_>],
     catalog: &Catalog,
+    cache: &mut ResourceCache,
 ) -> Result<Vec<(String, Context)>, CannotProve> {
-    let resources = resource_representatives(action, relevant, catalog)?;
+    let resources = resource_representatives(action, relevant, catalog, cache)?;
     let mut by_key: BTreeMap<String, Vec<&Condition>> = BTreeMap::new();
     for entry in relevant {
         if entry.variables
@@ -412,19 +449,95 @@ fn cannot(reason: String) -> CannotProve {
     CannotProve { reason }
 }
 
+/// Memoised resource analysis: many action groups share their ARN formats and
+/// resource patterns, and the automaton work is the comparison's main cost.
+#[derive(Default)]
+struct ResourceCache {
+    /// Whether some ARN of a format matches a policy pattern.
+    overlaps: HashMap<(String, String), bool>,
+    /// Realisable truth vectors of patterns over one format's ARNs, with witnesses.
+    regions: HashMap<(Vec<String>, String), Result<Vec<VectorWitness>, usize>>,
+}
+
+/// A truth vector over resource patterns, and an ARN that realises it.
+type VectorWitness = (Vec<bool>, String);
+
+impl ResourceCache {
+    fn overlaps(&mut self, pattern: &str, format: &str) -> bool {
+        let key = (pattern.to_string(), format.to_string());
+        if let Some(&known) = self.overlaps.get(&key) {
+            return known;
+        }
+        // The catalog's check errs towards `true`; keeping a pattern that cannot
+        // match only costs time, dropping one that can would lose exactness.
+        let overlap = !different_services(pattern, format) && arn_format_may_match(format, pattern);
+        self.overlaps.insert(key, overlap);
+        overlap
+    }
+
+    /// The truth vectors of `texts` realised by ARNs of `format`, each with a witness
+    /// ARN; `Err` carries the automaton states visited when it gave up.
+    fn regions(&mut self, texts: &[String], format: &str) -> Result<Vec<VectorWitness>, usize> {
+        // `*` matches every ARN: its truth is fixed, no automaton needed.
+        if texts.iter().all(|t| t == "*") {
+            return Ok(vec![(
+                vec![true; texts.len()],
+                space::format_example(format),
+            )]);
+        }
+        let key = (texts.to_vec(), format.to_string());
+        if let Some(known) = self.regions.get(&key) {
+            return known.clone();
+        }
+        let mut patterns: Vec<Pattern> = texts.iter().map(|t| space::resource_pattern(t)).collect();
+        patterns.push(space::format_pattern(format));
+        let result = automaton::regions(&patterns, space::MAX_AUTOMATON_STATES)
+            .map(|regions| {
+                regions
+                    .into_iter()
+                    .filter(|r| r.matches.last() == Some(&true))
+                    .map(|r| {
+                        let witness = space::beautify_arn(&r.witness, &patterns, &r.matches);
+                        let mut vector = r.matches;
+                        vector.pop();
+                        (vector, witness)
+                    })
+                    .collect()
+            })
+            .map_err(|e| e.visited);
+        self.regions.insert(key, result.clone());
+        result
+    }
+}
+
+/// Whether an ARN pattern names, literally, another service than a format: then
+/// no ARN of the format matches it, as ARN patterns match segment by segment.
+fn different_services(pattern: &str, format: &str) -> bool {
+    let service = |text: &str| {
+        let mut parts = text.splitn(4, ':');
+        let (arn, _, service, rest) = (parts.next(), parts.next(), parts.next(), parts.next());
+        match (arn, service, rest) {
+            (Some("arn"), Some(s), Some(_)) if !s.contains(['*', '?', '$']) => Some(s.to_string()),
+            _ => None,
+        }
+    };
+    matches!((service(pattern), service(format)), (Some(a), Some(b)) if a != b)
+}
+
 /// Resource ARNs that realise every combination of the relevant statements'
 /// resource patterns, among the ARNs the action accepts.
 fn resource_representatives(
     action: &Action,
     relevant: &[&Entry<'_>],
     catalog: &Catalog,
+    cache: &mut ResourceCache,
 ) -> Result<Vec<String>, CannotProve> {
     let formats = resource_formats(action, catalog);
     if formats.is_empty() {
         // The action accepts only `*` as its resource.
         return Ok(vec!["*".to_string()]);
     }
-    let mut texts: Vec<&str> = Vec::new();
+    let mut texts: Vec<String> = Vec::new();
     for entry in relevant {
         let Some(list) = &entry.statement.resource else {
             continue;
@@ -437,26 +550,29 @@ fn resource_representatives(
                     item.value
                 )));
             }
-            texts.push(&item.value);
+            // A pattern no ARN of these formats can match is false on every ARN the
+            // action accepts: it cannot tell two such ARNs apart.
+            if formats.iter().any(|f| cache.overlaps(&item.value, f)) {
+                texts.push(item.value.clone());
+            }
         }
     }
     texts.sort_unstable();
     texts.dedup();
-    let mut patterns: Vec<Pattern> = texts.iter().map(|t| space::resource_pattern(t)).collect();
-    patterns.extend(formats.iter().map(|f| space::format_pattern(f)));
-    let regions = automaton::regions(&patterns, space::MAX_AUTOMATON_STATES).map_err(|e| {
-        cannot(format!(
-            "resource patterns for `{}` too complex to enumerate ({} automaton states)",
-            action.full_name(),
-            e.visited
-        ))
-    })?;
-    let first_format = texts.len();
-    Ok(regions
-        .into_iter()
-        .filter(|r| r.matches[first_format..].iter().any(|m| *m))
-        .map(|r| space::beautify_arn(&r.witness, &patterns, &r.matches))
-        .collect())
+    // The resource patterns' truth vectors over the ARNs of each format, united;
+    // one format at a time keeps the automaton products small.
+    let mut by_vector: BTreeMap<Vec<bool>, String> = BTreeMap::new();
+    for format in &formats {
+        for (vector, witness) in cache.regions(&texts, format).map_err(|visited| {
+            cannot(format!(
+                "resource patterns for `{}` too complex to enumerate ({visited} automaton states)",
+                action.full_name()
+            ))
+        })? {
+            by_vector.entry(vector).or_insert(witness);
+        }
+    }
+    Ok(by_vector.into_values().collect())
 }
 
 /// The statements that explain a difference on `request`.

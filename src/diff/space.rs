@@ -205,6 +205,29 @@ pub fn format_pattern(format: &str) -> Pattern {
     Pattern::from_elems(elems)
 }
 
+/// A realistic ARN of a format: `aws`, `us-east-1`, `111122223333`, and `example`
+/// for every other variable.
+pub fn format_example(format: &str) -> String {
+    let mut out = String::new();
+    let mut rest = format;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let Some(end) = rest[start..].find('}') else {
+            break;
+        };
+        let name = &rest[start + 2..start + end];
+        out.push_str(match name {
+            "Partition" => "aws",
+            "Region" => "us-east-1",
+            "Account" => "111122223333",
+            _ => "example",
+        });
+        rest = &rest[start + end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Makes a witness ARN read like a real one (`aws` partition, a real-looking region
 /// and account) wherever that keeps its truth values against `patterns`.
 pub fn beautify_arn(witness: &str, patterns: &[Pattern], matches: &[bool]) -> String {
@@ -668,6 +691,17 @@ mod tests {
             format_pattern("arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}");
         assert!(table.matches("arn:aws:dynamodb:us-east-1:111122223333:table/chalk"));
         assert!(!table.matches("arn:aws:dynamodb::111122223333:table/chalk"));
+    }
+
+    #[test]
+    fn format_example_fits_its_format() {
+        let format = "arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}";
+        let example = format_example(format);
+        assert_eq!(
+            example,
+            "arn:aws:dynamodb:us-east-1:111122223333:table/example"
+        );
+        assert!(format_pattern(format).matches(&example));
     }
 
     #[test]

@@ -359,7 +359,7 @@ fn dump_disagreements(path: &Path, disagreements: &[(&Case, Result<Decision, Str
         out.push_str(&line.to_string());
         out.push('\n');
     }
-    std::fs::write(&path, out).unwrap_or_else(|e| panic!("cannot write ORACLE_DUMP: {e}"));
+    std::fs::write(path, out).unwrap_or_else(|e| panic!("cannot write ORACLE_DUMP: {e}"));
     eprintln!(
         "oracle: {} disagreements written to {}",
         disagreements.len(),

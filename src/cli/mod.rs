@@ -1,15 +1,18 @@
-//! The command line: flags, subcommands, and running them.
+//! The command line: flags, subcommands, and running them. One module per
+//! subcommand; `output` holds what they share (reading inputs, writing output).
 
-use std::io::{self, IsTerminal, Read, Write};
+mod lint;
+mod output;
+
+pub use output::{emit, new_report, read_sources, render, use_color};
+
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::catalog::Catalog;
-use crate::exit::{decide, Error, Status};
-use crate::lint::{lint_sources, PolicyType, SourceFile};
+use crate::exit::{Error, Status};
 use crate::registry::{self, RULES};
-use crate::report::{self, rule_list, CatalogStamp, Format, Report, Severity};
+use crate::report::{rule_list, Format, Severity};
 
 /// Audits AWS IAM policies: lint, exact diff, evaluation, and account audits.
 #[derive(Debug, Parser)]
@@ -44,14 +47,7 @@ pub enum Command {
         id: String,
     },
     /// Check policy documents for mistakes and risky grants.
-    Lint {
-        /// Policy files to check; `-` reads one from stdin.
-        #[arg(required = true, value_name = "FILE")]
-        files: Vec<String>,
-        /// What the documents are meant to be; decides the size quota checked.
-        #[arg(long, value_enum, default_value_t = PolicyType::Managed)]
-        policy_type: PolicyType,
-    },
+    Lint(lint::LintArgs),
 }
 
 /// `--format` values.
@@ -109,87 +105,7 @@ pub fn run(cli: &Cli) -> Result<Status, Error> {
             emit(cli, &rule_list::render_one(rule, format))?;
             Ok(Status::Clean)
         }
-        Command::Lint { files, policy_type } => {
-            let sources = read_sources(files)?;
-            let mut report = new_report("lint");
-            report.extend_findings(lint_sources(&sources, *policy_type));
-            for source in sources {
-                report.add_source(source.name, source.text);
-            }
-            emit(
-                cli,
-                &report::render(&report, format, &RULES, use_color(cli)),
-            )?;
-            Ok(decide(report.max_severity(), cli.fail_on, true))
-        }
-    }
-}
-
-/// A report stamped with the embedded catalog's source and date.
-fn new_report(command: &str) -> Report {
-    let mut report = Report::new(command);
-    let info = Catalog::get().info();
-    report.catalog = Some(CatalogStamp {
-        source: info.package.to_string(),
-        version: info.version.to_string(),
-        date: info.date.get(..10).unwrap_or(info.date).to_string(),
-    });
-    report
-}
-
-/// Reads every named file, and stdin for `-` (once, however often `-` is given).
-fn read_sources(files: &[String]) -> Result<Vec<SourceFile>, Error> {
-    let mut sources: Vec<SourceFile> = Vec::with_capacity(files.len());
-    for name in files {
-        if sources.iter().any(|s| &s.name == name) {
-            continue;
-        }
-        let text = if name == "-" {
-            let mut text = String::new();
-            io::stdin().read_to_string(&mut text).map(|_| text)
-        } else {
-            std::fs::read_to_string(name)
-        }
-        .map_err(|source| Error::Read {
-            path: name.clone(),
-            source,
-        })?;
-        sources.push(SourceFile::new(name.clone(), text));
-    }
-    Ok(sources)
-}
-
-/// Colors only for the terminal: `--color always`, or `auto` with stdout a terminal,
-/// no `--output` file, and `NO_COLOR` unset or empty (<https://no-color.org>).
-fn use_color(cli: &Cli) -> bool {
-    match cli.color {
-        ColorArg::Always => true,
-        ColorArg::Never => false,
-        ColorArg::Auto => {
-            cli.output.is_none()
-                && io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
-    }
-}
-
-/// Writes the rendered output to `--output` or stdout.
-fn emit(cli: &Cli, text: &str) -> Result<(), Error> {
-    match &cli.output {
-        Some(path) => std::fs::write(path, text).map_err(|source| Error::Write {
-            path: path.display().to_string(),
-            source,
-        }),
-        None => {
-            let mut stdout = io::stdout().lock();
-            stdout
-                .write_all(text.as_bytes())
-                .and_then(|()| stdout.flush())
-                .map_err(|source| Error::Write {
-                    path: "-".to_owned(),
-                    source,
-                })
-        }
+        Command::Lint(args) => lint::run(cli, args),
     }
 }
 

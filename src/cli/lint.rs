@@ -1,0 +1,30 @@
+//! `iamscope lint`: every defect and risky grant in policy documents.
+
+use clap::Args;
+
+use super::{new_report, read_sources, render, Cli};
+use crate::exit::{decide, Error, Status};
+use crate::lint::{lint_sources, PolicyType};
+
+/// Arguments of `iamscope lint`.
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Policy files to check; `-` reads one from stdin.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<String>,
+    /// What the documents are meant to be; decides the size quota checked.
+    #[arg(long, value_enum, default_value_t = PolicyType::Managed)]
+    pub policy_type: PolicyType,
+}
+
+/// Lints the files and reports.
+pub fn run(cli: &Cli, args: &LintArgs) -> Result<Status, Error> {
+    let sources = read_sources(&args.files)?;
+    let mut report = new_report("lint");
+    report.extend_findings(lint_sources(&sources, args.policy_type));
+    for source in sources {
+        report.add_source(source.name, source.text);
+    }
+    render(cli, &report)?;
+    Ok(decide(report.max_severity(), cli.fail_on, true))
+}

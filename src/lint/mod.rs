@@ -72,7 +72,7 @@ mod tests {
         assert_eq!(findings[0].rule, "invalid-policy");
         assert_eq!(
             (findings[0].location.line, findings[0].location.column),
-            (Some(83), Some(1))
+            (Some(82), Some(28))
         );
     }
 }

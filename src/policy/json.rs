@@ -237,6 +237,18 @@ impl<'a> Parser<'a> {
         PolicyError::new(pos, "", message)
     }
 
+    /// A missing comma, reported where it belongs: right after the previous element
+    /// (ending at `end`), naming where the next one starts.
+    fn missing_comma(&mut self, end: usize, what: &str) -> PolicyError {
+        let next = self.pos(self.at);
+        let mut error = self.error(end, format!("missing `,` after this {what}"));
+        error.message.push_str(&format!(
+            " (the next one starts at line {}, column {})",
+            next.line, next.column
+        ));
+        error
+    }
+
     /// Describes the character at `offset` for a message: `` `x` `` or `end of input`.
     fn describe_at(&self, offset: usize) -> String {
         match self.text.get(offset..).and_then(|rest| rest.chars().next()) {
@@ -504,6 +516,7 @@ impl<'a> Parser<'a> {
                 .parse_value(depth + 1)
                 .map_err(|e| e.within(&index.to_string()))?;
             items.push(value);
+            let end = self.at;
             self.skip_whitespace()?;
             match self.peek() {
                 Some(b']') => {
@@ -518,6 +531,7 @@ impl<'a> Parser<'a> {
                         return Err(self.error(comma, "trailing comma before `]`"));
                     }
                 }
+                Some(b) if starts_value(b) => return Err(self.missing_comma(end, "array element")),
                 _ => {
                     let found = self.describe_at(self.at);
                     return Err(self.error(
@@ -615,6 +629,7 @@ impl<'a> Parser<'a> {
                 key_pos,
                 value,
             });
+            let end = self.at;
             self.skip_whitespace()?;
             match self.peek() {
                 Some(b'}') => {
@@ -629,6 +644,7 @@ impl<'a> Parser<'a> {
                         return Err(self.error(comma, "trailing comma before `}`"));
                     }
                 }
+                Some(b'"') => return Err(self.missing_comma(end, "object member")),
                 _ => {
                     let found = self.describe_at(self.at);
                     return Err(self.error(
@@ -663,6 +679,14 @@ fn rescan_pos(bytes: &[u8], offset: usize) -> Pos {
         column: u32::try_from(column).unwrap_or(u32::MAX),
         offset: u32::try_from(offset).unwrap_or(u32::MAX),
     }
+}
+
+/// Whether byte `b` can start a JSON value (so a comma is what is missing before it).
+fn starts_value(b: u8) -> bool {
+    matches!(
+        b,
+        b'"' | b'{' | b'[' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n'
+    )
 }
 
 fn describe_char(c: char) -> String {
@@ -711,20 +735,20 @@ mod tests {
     #[test]
     fn reports_missing_comma_in_array() {
         let (line, column, message) = syntax_error("[\n\"a\"\n\"b\"]");
-        assert_eq!((line, column), (3, 1));
+        assert_eq!((line, column), (2, 4));
         assert_eq!(
             message,
-            "expected `,` or `]` after an array element, found `\"`"
+            "missing `,` after this array element (the next one starts at line 3, column 1)"
         );
     }
 
     #[test]
     fn reports_missing_comma_in_object() {
         let (line, column, message) = syntax_error("{\"a\": 1 \"b\": 2}");
-        assert_eq!((line, column), (1, 9));
+        assert_eq!((line, column), (1, 8));
         assert_eq!(
             message,
-            "expected `,` or `}` after an object member, found `\"`"
+            "missing `,` after this object member (the next one starts at line 1, column 9)"
         );
     }
 

@@ -652,11 +652,12 @@ mod tests {
         let errors = errors(&fixture("broad-verbatim.json"));
         assert_eq!(errors.len(), 1);
         let e = &errors[0];
-        assert_eq!((e.pos.line, e.pos.column), (83, 1));
+        // Right after `"application-autoscaling:*"`, where the comma belongs.
+        assert_eq!((e.pos.line, e.pos.column), (82, 28));
         assert_eq!(e.pointer, "/Statement/0/Action");
         assert_eq!(
             e.message,
-            "expected `,` or `]` after an array element, found `\"`"
+            "missing `,` after this array element (the next one starts at line 83, column 1)"
         );
     }
 

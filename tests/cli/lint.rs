@@ -106,3 +106,20 @@ fn tempfile_dir() -> std::path::PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+#[test]
+fn verbatim_chalk_broad_policy_is_invalid_at_its_missing_comma() {
+    let run = run(&[
+        "lint",
+        "--format",
+        "json",
+        "../../fixtures/chalk/broad-verbatim.json",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let finding = &json["findings"][0];
+    assert_eq!(finding["rule"], "invalid-policy");
+    assert_eq!(finding["location"]["line"], 82);
+    assert_eq!(finding["location"]["column"], 28);
+    assert_eq!(json["findings"].as_array().map(Vec::len), Some(1));
+}

@@ -346,9 +346,9 @@ fn explanation_text(
         };
         out.push_str(&format!(
             "  {} {} {}: {what}\n",
+            source_name(s.source),
             effect_name(s.effect),
             sides.describe(s.source == PolicySource::Boundary, s.policy, s.statement),
-            source_name(s.source),
         ));
     }
     for note in &report.notes {

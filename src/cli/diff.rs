@@ -169,11 +169,13 @@ fn verdict_line(comparison: &Comparison) -> String {
         Verdict::Narrower => "NEW allows a strict subset of what OLD allows",
         Verdict::Incomparable => "each allows requests the other does not",
     };
-    let mut line = format!("verdict: {} ({meaning})", comparison.verdict.as_str());
-    if !comparison.unproven.is_empty() {
-        line.push_str(&format!("; {} part(s) unproven", comparison.unproven.len()));
+    match comparison.unproven.len() {
+        0 => format!("verdict: {} ({meaning})", comparison.verdict.as_str()),
+        n => format!(
+            "verdict: {} ({meaning}, on the parts that were proved; {n} part(s) unproven)",
+            comparison.verdict.as_str()
+        ),
     }
-    line
 }
 
 fn write(cli: &Cli, report: &Report, comparison: &Comparison) -> Result<(), Error> {

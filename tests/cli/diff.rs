@@ -261,3 +261,30 @@ fn a_missing_new_side_is_a_usage_error() {
         run.stderr
     );
 }
+
+#[test]
+fn an_unproven_part_fails_the_new_access_gate_closed() {
+    let args = [
+        "diff",
+        "fixtures/diff/get-object.json",
+        "fixtures/diff/policy-variable-condition.json",
+    ];
+    let gated = run_at_root(&[&args[..], &["--fail-on-new-access"]].concat(), "");
+    assert_eq!(gated.code, 1, "{}", gated.stderr);
+    assert!(
+        gated.stdout.starts_with(
+            "verdict: equivalent (both allow exactly the same requests, on the parts that were proved; 1 part(s) unproven)\n"
+        ),
+        "{}",
+        gated.stdout
+    );
+    assert!(
+        gated.stdout.contains(
+            "cannot compare `s3:GetObject` exactly: statement #0 uses policy variables in its conditions"
+        ),
+        "{}",
+        gated.stdout
+    );
+    // Without the gate, the medium finding is below the default `--fail-on high`.
+    assert_eq!(run_at_root(&args, "").code, 0);
+}

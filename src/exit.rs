@@ -4,12 +4,13 @@
 //! | --- | --- |
 //! | 0 | success: no finding at or above `--fail-on` |
 //! | 1 | at least one finding at or above `--fail-on` |
-//! | 2 | usage, input or output error (bad flag, unreadable file, unknown rule) |
+//! | 2 | usage, input or output error (bad flag, unreadable file, unknown rule, policy that does not parse where one is required, missing parameter of a documented policy) |
 //! | 3 | incomplete scan: some of the account could not be read (live audits) |
 
 use std::io;
 use std::process::ExitCode;
 
+use crate::baseline::BaselineError;
 use crate::report::Severity;
 
 /// How a run ended, as the process exit status.
@@ -52,6 +53,25 @@ pub fn decide(max_severity: Option<Severity>, fail_on: Severity, complete: bool)
     }
 }
 
+/// The exit status of `iamscope diff`.
+///
+/// With `--fail-on-new-access` the run fails when NEW allows any request OLD does
+/// not, and also when part of the comparison is unproven: a gate fails closed,
+/// treating what it cannot prove as possible new access. Otherwise, and in
+/// addition, the usual `--fail-on` threshold applies to the findings.
+pub fn decide_diff(
+    max_severity: Option<Severity>,
+    fail_on: Severity,
+    fail_on_new_access: bool,
+    new_access_or_unproven: bool,
+) -> Status {
+    if fail_on_new_access && new_access_or_unproven {
+        Status::Findings
+    } else {
+        decide(max_severity, fail_on, true)
+    }
+}
+
 /// Everything that stops a command before it can report.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -79,13 +99,43 @@ pub enum Error {
         /// The closest known id.
         suggestion: Option<&'static str>,
     },
+    /// A policy argument is not a valid policy document.
+    #[error("{file}:{line}:{column}: {message}{}", more_errors(*.more))]
+    InvalidPolicy {
+        /// The file, `-`, or documented policy id.
+        file: String,
+        /// 1-based line of the first problem.
+        line: u32,
+        /// 1-based column of the first problem.
+        column: u32,
+        /// What is wrong.
+        message: String,
+        /// How many further problems the document has.
+        more: usize,
+    },
+    /// A documented policy could not be rendered (unknown id, missing or invalid parameter).
+    #[error(transparent)]
+    Baseline(#[from] BaselineError),
+    /// A command was given arguments that do not fit together.
+    #[error("{message}")]
+    Usage {
+        /// What is wrong.
+        message: String,
+        /// What to do instead.
+        help: Option<String>,
+    },
 }
 
 impl Error {
     /// The exit status for this error.
     pub fn status(&self) -> Status {
         match self {
-            Error::Read { .. } | Error::Write { .. } | Error::UnknownRule { .. } => Status::Error,
+            Error::Read { .. }
+            | Error::Write { .. }
+            | Error::UnknownRule { .. }
+            | Error::InvalidPolicy { .. }
+            | Error::Baseline(_)
+            | Error::Usage { .. } => Status::Error,
         }
     }
 
@@ -100,8 +150,24 @@ impl Error {
                 suggestion: None, ..
             } => Some("run `iamscope rules` to list every rule".to_owned()),
             Error::Read { .. } => Some("pass `-` to read the policy from stdin".to_owned()),
-            Error::Write { .. } => None,
+            Error::InvalidPolicy { file, .. } => {
+                Some(format!("run `iamscope lint {file}` to see every problem"))
+            }
+            Error::Baseline(BaselineError::UnknownPolicy { .. }) => {
+                Some("run `iamscope baseline` to list the documented policies".to_owned())
+            }
+            Error::Usage { help, .. } => help.clone(),
+            Error::Write { .. } | Error::Baseline(_) => None,
         }
+    }
+}
+
+/// ` (and N more problems)` when a document has more than one problem.
+fn more_errors(more: usize) -> String {
+    match more {
+        0 => String::new(),
+        1 => " (and 1 more problem)".to_owned(),
+        n => format!(" (and {n} more problems)"),
     }
 }
 
@@ -142,6 +208,42 @@ mod tests {
             Status::Incomplete
         );
         assert_eq!(Status::Incomplete.code(), 3);
+    }
+
+    #[test]
+    fn new_access_gate_fails_closed_on_unproven_parts() {
+        assert_eq!(
+            decide_diff(Some(Severity::Medium), Severity::High, true, true),
+            Status::Findings
+        );
+        assert_eq!(
+            decide_diff(Some(Severity::Medium), Severity::High, false, true),
+            Status::Clean
+        );
+        assert_eq!(
+            decide_diff(Some(Severity::Low), Severity::Low, true, false),
+            Status::Findings
+        );
+        assert_eq!(
+            decide_diff(None, Severity::High, true, false),
+            Status::Clean
+        );
+    }
+
+    #[test]
+    fn policy_errors_read_like_compiler_diagnostics() {
+        let error = Error::InvalidPolicy {
+            file: "p.json".into(),
+            line: 3,
+            column: 7,
+            message: "expected a value".into(),
+            more: 2,
+        };
+        assert_eq!(
+            error.to_string(),
+            "p.json:3:7: expected a value (and 2 more problems)"
+        );
+        assert_eq!(error.status(), Status::Error);
     }
 
     #[test]

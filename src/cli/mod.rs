@@ -1,8 +1,12 @@
 //! The command line: flags, subcommands, and running them. One module per
 //! subcommand; `output` holds what they share (reading inputs, writing output).
 
+mod baseline;
+mod diff;
+mod explain;
 mod lint;
 mod output;
+pub mod policy_input;
 
 pub use output::{emit, new_report, read_sources, render, use_color};
 
@@ -48,6 +52,12 @@ pub enum Command {
     },
     /// Check policy documents for mistakes and risky grants.
     Lint(lint::LintArgs),
+    /// Compare two policy sets exactly: what NEW allows that OLD does not, and back.
+    Diff(diff::DiffArgs),
+    /// Decide one request against policies and say why each statement applied or not.
+    Explain(explain::ExplainArgs),
+    /// List the documented vendor policies, or print one rendered with parameters.
+    Baseline(baseline::BaselineArgs),
 }
 
 /// `--format` values.
@@ -106,6 +116,9 @@ pub fn run(cli: &Cli) -> Result<Status, Error> {
             Ok(Status::Clean)
         }
         Command::Lint(args) => lint::run(cli, args),
+        Command::Diff(args) => diff::run(cli, args),
+        Command::Explain(args) => explain::run(cli, args),
+        Command::Baseline(args) => baseline::run(cli, args),
     }
 }
 

@@ -5,7 +5,10 @@
     reason = "test helpers run outside #[test] functions; a panic there is a test failure"
 )]
 
+mod baseline;
+mod diff;
 mod exit_codes;
+mod explain;
 mod lint;
 mod rules;
 mod sarif_schema;

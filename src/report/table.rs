@@ -117,7 +117,12 @@ fn finding_block(report: &Report, finding: &Finding, renderer: &Renderer) -> Str
     if point.is_some() && !location.pointer.is_empty() {
         notes.push(format!("pointer: {}", location.pointer));
     }
-    notes.extend(finding.details.iter().map(|(k, v)| format!("{k}: {v}")));
+    notes.extend(
+        finding
+            .details
+            .iter()
+            .map(|(k, v)| format!("{k}: {}", shorten(v))),
+    );
 
     let mut message = level(finding.severity)
         .title(&finding.message)
@@ -185,5 +190,52 @@ mod tests {
     fn prints_no_table_without_findings() {
         let text = render(&Report::new("lint"), false);
         assert_eq!(text, "no findings\n");
+    }
+}
+
+/// Details longer than this are cut in the table (JSON and SARIF keep them whole).
+const MAX_DETAIL_CHARS: usize = 400;
+
+/// Cuts a long detail at a list boundary and says how much was left out, so one
+/// finding listing a thousand actions stays readable in a terminal.
+fn shorten(value: &str) -> String {
+    if value.chars().count() <= MAX_DETAIL_CHARS {
+        return value.to_string();
+    }
+    let cut: String = value.chars().take(MAX_DETAIL_CHARS).collect();
+    let kept = match cut.rfind(", ") {
+        Some(i) => &cut[..i],
+        None => cut.as_str(),
+    };
+    let left = value[kept.len()..]
+        .split(", ")
+        .filter(|s| !s.is_empty())
+        .count();
+    if value.contains(", ") {
+        format!("{kept}, … ({left} more; the JSON output has them all)")
+    } else {
+        format!("{kept}… (cut; the JSON output has it whole)")
+    }
+}
+
+#[cfg(test)]
+mod shorten_tests {
+    use super::shorten;
+
+    #[test]
+    fn long_lists_are_cut_at_an_item_with_a_count() {
+        let items: Vec<String> = (0..500).map(|i| format!("svc:Action{i}")).collect();
+        let short = shorten(&items.join(", "));
+        assert!(short.len() < 500, "{short}");
+        assert!(
+            short.ends_with("more; the JSON output has them all)"),
+            "{short}"
+        );
+        assert!(short.starts_with("svc:Action0, svc:Action1"));
+    }
+
+    #[test]
+    fn short_values_are_kept() {
+        assert_eq!(shorten("a, b"), "a, b");
     }
 }

@@ -353,7 +353,7 @@ fn customer_roles() -> Vec<RoleSpec> {
             .inline("pull-secrets", doc(json!([allow(json!("secretsmanager:GetSecretValue"), json!(a(&format!("secretsmanager:us-east-1:{acct}:secret:ecs/*"))))]))),
         RoleSpec::new("checkout-api-task", service_trust("ecs-tasks.amazonaws.com"))
             .inline("checkout", doc(json!([
-                allow(json!(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:TransactWriteItems"]), json!([
+                allow(json!(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"]), json!([
                     a(&format!("dynamodb:us-east-1:{acct}:table/carts")),
                     a(&format!("dynamodb:us-east-1:{acct}:table/orders"))
                 ])),
@@ -416,7 +416,7 @@ fn customer_roles() -> Vec<RoleSpec> {
         RoleSpec::new("backup-operator", service_trust("backup.amazonaws.com"))
             .inline("backup", doc(json!([
                 allow(json!(["dynamodb:CreateBackup", "dynamodb:DescribeTable", "rds:CreateDBSnapshot", "rds:DescribeDBInstances", "ec2:CreateSnapshot", "ec2:DescribeVolumes"]), json!("*")),
-                allow(json!("ec2:CreateTags"), json!(a(&format!("ec2:*:{acct}:snapshot/*"))))
+                allow(json!("ec2:CreateTags"), json!(a("ec2:*::snapshot/*")))
             ]))),
         RoleSpec::new("kms-key-admin", doc(json!([{
             "Effect": "Allow",

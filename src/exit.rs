@@ -79,13 +79,19 @@ pub enum Error {
         /// The closest known id.
         suggestion: Option<&'static str>,
     },
+    /// Kubernetes input or profile that cannot be read (`iamscope k8s-audit`).
+    #[error(transparent)]
+    Kubernetes(#[from] crate::k8s::K8sError),
 }
 
 impl Error {
     /// The exit status for this error.
     pub fn status(&self) -> Status {
         match self {
-            Error::Read { .. } | Error::Write { .. } | Error::UnknownRule { .. } => Status::Error,
+            Error::Read { .. }
+            | Error::Write { .. }
+            | Error::UnknownRule { .. }
+            | Error::Kubernetes(_) => Status::Error,
         }
     }
 
@@ -100,7 +106,7 @@ impl Error {
                 suggestion: None, ..
             } => Some("run `iamscope rules` to list every rule".to_owned()),
             Error::Read { .. } => Some("pass `-` to read the policy from stdin".to_owned()),
-            Error::Write { .. } => None,
+            Error::Write { .. } | Error::Kubernetes(_) => None,
         }
     }
 }

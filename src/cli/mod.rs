@@ -1,6 +1,7 @@
 //! The command line: flags, subcommands, and running them. One module per
 //! subcommand; `output` holds what they share (reading inputs, writing output).
 
+mod k8s;
 mod lint;
 mod output;
 
@@ -48,6 +49,8 @@ pub enum Command {
     },
     /// Check policy documents for mistakes and risky grants.
     Lint(lint::LintArgs),
+    /// Audit Kubernetes RBAC (kubectl JSON or manifests) against Chalk's documented roles.
+    K8sAudit(k8s::K8sAuditArgs),
 }
 
 /// `--format` values.
@@ -106,6 +109,7 @@ pub fn run(cli: &Cli) -> Result<Status, Error> {
             Ok(Status::Clean)
         }
         Command::Lint(args) => lint::run(cli, args),
+        Command::K8sAudit(args) => k8s::run(cli, args),
     }
 }
 

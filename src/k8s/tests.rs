@@ -1,0 +1,1 @@
+//! Unit tests of the matcher, the exact comparison and the audit.

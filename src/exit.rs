@@ -124,6 +124,9 @@ pub enum Error {
         /// What to do instead.
         help: Option<String>,
     },
+    /// Kubernetes input or profile that cannot be read (`iamscope k8s-audit`).
+    #[error(transparent)]
+    Kubernetes(#[from] crate::k8s::K8sError),
 }
 
 impl Error {
@@ -135,7 +138,8 @@ impl Error {
             | Error::UnknownRule { .. }
             | Error::InvalidPolicy { .. }
             | Error::Baseline(_)
-            | Error::Usage { .. } => Status::Error,
+            | Error::Usage { .. }
+            | Error::Kubernetes(_) => Status::Error,
         }
     }
 
@@ -157,7 +161,7 @@ impl Error {
                 Some("run `iamscope baseline` to list the documented policies".to_owned())
             }
             Error::Usage { help, .. } => help.clone(),
-            Error::Write { .. } | Error::Baseline(_) => None,
+            Error::Write { .. } | Error::Baseline(_) | Error::Kubernetes(_) => None,
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod diff;
 pub mod eval;
 pub mod exit;
+pub mod k8s;
 pub mod lint;
 pub mod policy;
 pub mod registry;

@@ -4,6 +4,7 @@
 mod baseline;
 mod diff;
 mod explain;
+mod k8s;
 mod lint;
 mod output;
 pub mod policy_input;
@@ -58,6 +59,8 @@ pub enum Command {
     Explain(explain::ExplainArgs),
     /// List the documented vendor policies, or print one rendered with parameters.
     Baseline(baseline::BaselineArgs),
+    /// Audit Kubernetes RBAC (kubectl JSON or manifests) against Chalk's documented roles.
+    K8sAudit(k8s::K8sAuditArgs),
 }
 
 /// `--format` values.
@@ -119,6 +122,7 @@ pub fn run(cli: &Cli) -> Result<Status, Error> {
         Command::Diff(args) => diff::run(cli, args),
         Command::Explain(args) => explain::run(cli, args),
         Command::Baseline(args) => baseline::run(cli, args),
+        Command::K8sAudit(args) => k8s::run(cli, args),
     }
 }
 

@@ -9,6 +9,7 @@ mod baseline;
 mod diff;
 mod exit_codes;
 mod explain;
+mod k8s;
 mod lint;
 mod rules;
 mod sarif_schema;

@@ -71,6 +71,12 @@ pub enum Error {
         /// The cause.
         source: io::Error,
     },
+    /// A snapshot could not be loaded (it is never reported as clean).
+    #[error(transparent)]
+    Snapshot(#[from] crate::account::SnapshotError),
+    /// The audit could not run (a parameter is missing or invalid).
+    #[error(transparent)]
+    Audit(#[from] crate::audit::AuditError),
     /// `iamscope rule <id>` with an id no rule has.
     #[error("unknown rule `{id}`")]
     UnknownRule {
@@ -85,7 +91,11 @@ impl Error {
     /// The exit status for this error.
     pub fn status(&self) -> Status {
         match self {
-            Error::Read { .. } | Error::Write { .. } | Error::UnknownRule { .. } => Status::Error,
+            Error::Read { .. }
+            | Error::Write { .. }
+            | Error::UnknownRule { .. }
+            | Error::Snapshot(_)
+            | Error::Audit(_) => Status::Error,
         }
     }
 
@@ -100,7 +110,7 @@ impl Error {
                 suggestion: None, ..
             } => Some("run `iamscope rules` to list every rule".to_owned()),
             Error::Read { .. } => Some("pass `-` to read the policy from stdin".to_owned()),
-            Error::Write { .. } => None,
+            Error::Write { .. } | Error::Snapshot(_) | Error::Audit(_) => None,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The command line: flags, subcommands, and running them. One module per
 //! subcommand; `output` holds what they share (reading inputs, writing output).
 
+mod audit;
 mod lint;
 mod output;
 
@@ -48,6 +49,8 @@ pub enum Command {
     },
     /// Check policy documents for mistakes and risky grants.
     Lint(lint::LintArgs),
+    /// Compare Chalk's roles in an account snapshot with Chalk's documented roles.
+    Audit(audit::AuditArgs),
 }
 
 /// `--format` values.
@@ -106,6 +109,7 @@ pub fn run(cli: &Cli) -> Result<Status, Error> {
             Ok(Status::Clean)
         }
         Command::Lint(args) => lint::run(cli, args),
+        Command::Audit(args) => audit::run(cli, args),
     }
 }
 

@@ -152,6 +152,13 @@ fn relax(policy: &Policy, actions: &[String]) -> Relaxed {
     }
 }
 
+/// Relaxes `policy` in place as the tag-tamper check does; returns the dropped conditions.
+pub fn relax_conditions(policy: &mut Policy, actions: &[String]) -> Vec<String> {
+    let relaxed = relax(policy, actions);
+    *policy = relaxed.policy;
+    relaxed.dropped
+}
+
 /// The tagging actions checked, and the resources each is tried on.
 struct Targets<'a> {
     actions: Vec<(&'a Action, Vec<&'a crate::account::TaggedResource>)>,

@@ -201,10 +201,16 @@ struct Principal<'a> {
 }
 
 fn principals<'a>(account: &'a Account, chalk_roles: &HashSet<String>) -> Vec<Principal<'a>> {
+    // Indexed once: `Account::managed_policy` is a linear search.
+    let index: HashMap<&str, &PolicyText> = account
+        .managed_policies
+        .iter()
+        .map(|p| (p.arn.as_str(), &p.default_version_document))
+        .collect();
     let managed =
         |arn: &'a String, identity: &mut Vec<&'a PolicyText>, missing: &mut Vec<&'a str>| {
-            match account.managed_policy(arn) {
-                Some(p) => identity.push(&p.default_version_document),
+            match index.get(arn.as_str()) {
+                Some(p) => identity.push(*p),
                 None => missing.push(arn.as_str()),
             }
         };
@@ -221,8 +227,8 @@ fn principals<'a>(account: &'a Account, chalk_roles: &HashSet<String>) -> Vec<Pr
         }
         let mut boundary = None;
         if let Some(arn) = &role.boundary {
-            match account.managed_policy(arn) {
-                Some(p) => boundary = Some(&p.default_version_document),
+            match index.get(arn.as_str()) {
+                Some(p) => boundary = Some(*p),
                 None => missing.push(arn.as_str()),
             }
         }
@@ -253,8 +259,8 @@ fn principals<'a>(account: &'a Account, chalk_roles: &HashSet<String>) -> Vec<Pr
         }
         let mut boundary = None;
         if let Some(arn) = &user.boundary {
-            match account.managed_policy(arn) {
-                Some(p) => boundary = Some(&p.default_version_document),
+            match index.get(arn.as_str()) {
+                Some(p) => boundary = Some(*p),
                 None => missing.push(arn.as_str()),
             }
         }

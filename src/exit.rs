@@ -91,6 +91,12 @@ pub enum Error {
         /// The cause.
         source: io::Error,
     },
+    /// A snapshot could not be loaded (it is never reported as clean).
+    #[error(transparent)]
+    Snapshot(#[from] crate::account::SnapshotError),
+    /// The audit could not run (a parameter is missing or invalid).
+    #[error(transparent)]
+    Audit(#[from] crate::audit::AuditError),
     /// `iamscope rule <id>` with an id no rule has.
     #[error("unknown rule `{id}`")]
     UnknownRule {
@@ -139,7 +145,9 @@ impl Error {
             | Error::InvalidPolicy { .. }
             | Error::Baseline(_)
             | Error::Usage { .. }
-            | Error::Kubernetes(_) => Status::Error,
+            | Error::Kubernetes(_)
+            | Error::Snapshot(_)
+            | Error::Audit(_) => Status::Error,
         }
     }
 
@@ -161,7 +169,11 @@ impl Error {
                 Some("run `iamscope baseline` to list the documented policies".to_owned())
             }
             Error::Usage { help, .. } => help.clone(),
-            Error::Write { .. } | Error::Baseline(_) | Error::Kubernetes(_) => None,
+            Error::Write { .. }
+            | Error::Baseline(_)
+            | Error::Kubernetes(_)
+            | Error::Snapshot(_)
+            | Error::Audit(_) => None,
         }
     }
 }

@@ -4,6 +4,7 @@
 //! findings -> report. Nothing upstream knows about output formats.
 
 pub mod account;
+pub mod audit;
 pub mod baseline;
 pub mod catalog;
 pub mod cli;

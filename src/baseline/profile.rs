@@ -127,6 +127,8 @@ pub struct RoleKind {
     pub policies: Vec<String>,
     /// Actions the documented permissions policies name, lower-cased, as written.
     pub documented_actions: BTreeSet<String>,
+    /// Whether an audit expects the account to hold a role of this kind.
+    pub expected: bool,
 }
 
 /// A name pattern of resources the vendor manages.
@@ -329,6 +331,7 @@ impl Profile {
                 trust,
                 policies: ids,
                 documented_actions,
+                expected: kind.expected,
             });
         }
 
@@ -619,6 +622,8 @@ struct RawRoleKind {
     trust: Option<Spanned<String>>,
     #[serde(default)]
     policies: Vec<Spanned<String>>,
+    #[serde(default)]
+    expected: bool,
 }
 
 #[derive(Deserialize)]

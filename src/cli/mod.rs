@@ -1,6 +1,7 @@
 //! The command line: flags, subcommands, and running them. One module per
 //! subcommand; `output` holds what they share (reading inputs, writing output).
 
+mod audit;
 mod baseline;
 mod diff;
 mod explain;
@@ -61,6 +62,8 @@ pub enum Command {
     Baseline(baseline::BaselineArgs),
     /// Audit Kubernetes RBAC (kubectl JSON or manifests) against Chalk's documented roles.
     K8sAudit(k8s::K8sAuditArgs),
+    /// Compare Chalk's roles in an account snapshot with Chalk's documented roles.
+    Audit(audit::AuditArgs),
 }
 
 /// `--format` values.
@@ -123,6 +126,7 @@ pub fn run(cli: &Cli) -> Result<Status, Error> {
         Command::Explain(args) => explain::run(cli, args),
         Command::Baseline(args) => baseline::run(cli, args),
         Command::K8sAudit(args) => k8s::run(cli, args),
+        Command::Audit(args) => audit::run(cli, args),
     }
 }
 

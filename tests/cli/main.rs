@@ -5,6 +5,7 @@
     reason = "test helpers run outside #[test] functions; a panic there is a test failure"
 )]
 
+mod audit;
 mod baseline;
 mod diff;
 mod exit_codes;

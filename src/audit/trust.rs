@@ -1,0 +1,178 @@
+//! `trust-drift`: who can assume a Chalk role, compared with the documented trust.
+
+use std::collections::BTreeSet;
+
+use super::rules::TrustDrift;
+use super::source::{LoadedPolicy, SnapshotFiles};
+use crate::baseline::Profile;
+use crate::eval::{CompiledPolicySet, Context, Decision, Request};
+use crate::lint::rules::grants::action_list_covers;
+use crate::policy::{Effect, Policy, PrincipalKind, Statement};
+use crate::report::Finding;
+
+/// An external id no one was given, to tell a real `sts:ExternalId` check from a permissive one.
+const PROBE_EXTERNAL_ID: &str = "iamscope-probe-not-an-external-id";
+
+/// A principal named in a trust statement, normalised (`123456789012` becomes its root ARN).
+fn principal_names(statement: &Statement) -> Vec<String> {
+    let Some(principals) = &statement.principal else {
+        return Vec::new();
+    };
+    if principals.negated {
+        return vec!["NotPrincipal (everyone not listed)".to_string()];
+    }
+    if principals.everyone {
+        return vec!["*".to_string()];
+    }
+    principals
+        .entries
+        .iter()
+        .map(|(kind, item)| normalise(*kind, &item.value))
+        .collect()
+}
+
+fn normalise(kind: PrincipalKind, value: &str) -> String {
+    match kind {
+        PrincipalKind::Aws if value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit()) => {
+            format!("arn:aws:iam::{value}:root")
+        }
+        PrincipalKind::Aws => value.to_string(),
+        other => format!("{}:{value}", other.as_str()),
+    }
+}
+
+fn applies_to(statement: &Statement, principal: &str) -> bool {
+    principal_names(statement)
+        .iter()
+        .any(|p| p == principal || p == "*" || p.starts_with("NotPrincipal"))
+}
+
+/// Checks the role's trust policy; `role` names the role in messages.
+pub fn check(
+    role: &str,
+    trust: &LoadedPolicy,
+    profile: &Profile,
+    external_id: Option<&str>,
+    files: &SnapshotFiles,
+    out: &mut Vec<Finding>,
+) {
+    let Some(policy) = trust.policy() else {
+        return;
+    };
+    let meta = TrustDrift::META;
+    let assume = |s: &&Statement| action_list_covers(&s.action, "sts:AssumeRole");
+    let mut allowed: BTreeSet<String> = BTreeSet::new();
+    for statement in policy
+        .statements
+        .iter()
+        .filter(|s| s.effect.value == Effect::Allow)
+        .filter(assume)
+    {
+        allowed.extend(principal_names(statement));
+    }
+    let at = |principal: &str| {
+        policy
+            .statements
+            .iter()
+            .filter(|s| s.effect.value == Effect::Allow)
+            .filter(assume)
+            .find(|s| applies_to(s, principal))
+            .map_or_else(
+                || trust.locate("", files),
+                |s| trust.locate(&s.pointer(), files),
+            )
+    };
+
+    for principal in &allowed {
+        if profile.is_vendor_principal(principal) {
+            continue;
+        }
+        let probe = restricted(policy, principal);
+        let set = CompiledPolicySet::new(&[&probe], &[]);
+        // A principal whose statements need some external id still holds the role.
+        let can = [None, Some(PROBE_EXTERNAL_ID)]
+            .iter()
+            .chain(external_id.map(Some).iter())
+            .any(|id| set.evaluate(&assume_request(*id)) == Decision::Allow)
+            || !probe.statements.is_empty();
+        if can {
+            out.push(
+                Finding::new(
+                    meta.id,
+                    meta.severity,
+                    format!("role `{role}` can be assumed by `{principal}`, which the documented trust policy does not name"),
+                )
+                .at(at(principal))
+                .subject(principal.clone()),
+            );
+        }
+    }
+
+    let vendor: Vec<&String> = profile.recognition.trusted_principals.iter().collect();
+    let present: Vec<&&String> = vendor.iter().filter(|v| allowed.contains(**v)).collect();
+    if present.is_empty() {
+        out.push(
+            Finding::new(
+                meta.id,
+                meta.severity,
+                format!(
+                    "role `{role}` is recognised as Chalk's but its trust policy does not let `{}` assume it",
+                    vendor.first().map_or("", |v| v.as_str())
+                ),
+            )
+            .at(trust.locate("", files)),
+        );
+        return;
+    }
+    for principal in present {
+        let probe = restricted(policy, principal);
+        let set = CompiledPolicySet::new(&[&probe], &[]);
+        let allows = |id: Option<&str>| set.evaluate(&assume_request(id)) == Decision::Allow;
+        let mut problems = Vec::new();
+        if allows(None) {
+            problems.push("can be assumed by `{p}` without any `sts:ExternalId`".to_string());
+        }
+        if allows(Some(PROBE_EXTERNAL_ID)) {
+            problems.push("can be assumed by `{p}` with an arbitrary `sts:ExternalId`".to_string());
+        }
+        if let Some(expected) = external_id {
+            if !allows(Some(expected)) {
+                problems.push(format!(
+                    "cannot be assumed by `{{p}}` with the documented external id `{expected}`"
+                ));
+            }
+        }
+        for problem in problems {
+            let text = problem.replace("{p}", principal);
+            out.push(
+                Finding::new(meta.id, meta.severity, format!("role `{role}` {text}"))
+                    .at(at(principal))
+                    .subject((*principal).clone()),
+            );
+        }
+    }
+}
+
+/// The trust policy's statements that apply to `principal`, without their `Principal`.
+fn restricted(policy: &Policy, principal: &str) -> Policy {
+    let mut probe = policy.clone();
+    probe.statements.retain(|s| applies_to(s, principal));
+    for statement in &mut probe.statements {
+        statement.principal = None;
+        statement.resource = None;
+    }
+    probe
+}
+
+fn assume_request(external_id: Option<&str>) -> Request {
+    let mut context = Context::new();
+    if let Some(id) = external_id {
+        context.insert("sts:ExternalId", id);
+    }
+    Request {
+        action: "sts:AssumeRole".to_string(),
+        resource: "*".to_string(),
+        principal: None,
+        context,
+    }
+}

@@ -15,6 +15,7 @@ pub static RULES: LazyLock<Vec<RuleMeta>> = LazyLock::new(|| {
     let mut all = vec![InvalidPolicy::META];
     all.extend(rules::RULES.iter().map(|(meta, _)| *meta));
     all.extend(crate::diff::RULES.iter().copied());
+    all.extend(crate::config::RULES.iter().copied());
     all
 });
 

@@ -4,12 +4,14 @@
 //! | --- | --- |
 //! | 0 | success: no finding at or above `--fail-on` |
 //! | 1 | at least one finding at or above `--fail-on` |
-//! | 2 | usage, input or output error (bad flag, unreadable file, unknown rule) |
+//! | 2 | usage, input or output error (bad flag, unreadable file, unknown rule, invalid `iamscope.toml`, previous report of another schema version) |
 //! | 3 | incomplete scan: some of the account could not be read (live audits) |
 
 use std::io;
 use std::process::ExitCode;
 
+use crate::config::ConfigError;
+use crate::history::HistoryError;
 use crate::report::Severity;
 
 /// How a run ended, as the process exit status.
@@ -42,6 +44,8 @@ impl From<Status> for ExitCode {
 ///
 /// An incomplete scan wins over findings, because a clean result from a partial scan
 /// proves nothing; otherwise the run fails when any finding is at or above `fail_on`.
+/// Pass `Report::max_severity()`, which leaves out waived findings and, under
+/// `--fail-on-new`, findings the previous report already had.
 pub fn decide(max_severity: Option<Severity>, fail_on: Severity, complete: bool) -> Status {
     if !complete {
         Status::Incomplete
@@ -79,13 +83,23 @@ pub enum Error {
         /// The closest known id.
         suggestion: Option<&'static str>,
     },
+    /// The configuration file is unreadable or invalid.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The previous report given by `--previous` cannot be used.
+    #[error(transparent)]
+    History(#[from] HistoryError),
 }
 
 impl Error {
     /// The exit status for this error.
     pub fn status(&self) -> Status {
         match self {
-            Error::Read { .. } | Error::Write { .. } | Error::UnknownRule { .. } => Status::Error,
+            Error::Read { .. }
+            | Error::Write { .. }
+            | Error::UnknownRule { .. }
+            | Error::Config(_)
+            | Error::History(_) => Status::Error,
         }
     }
 
@@ -101,6 +115,15 @@ impl Error {
             } => Some("run `iamscope rules` to list every rule".to_owned()),
             Error::Read { .. } => Some("pass `-` to read the policy from stdin".to_owned()),
             Error::Write { .. } => None,
+            Error::Config(ConfigError::Invalid { .. }) => {
+                Some("see docs/configuration.md, or pass `--no-config`".to_owned())
+            }
+            Error::Config(_) => None,
+            Error::History(HistoryError::Version { .. }) => Some(
+                "write the previous report again with this iamscope, or drop `--previous`"
+                    .to_owned(),
+            ),
+            Error::History(_) => None,
         }
     }
 }

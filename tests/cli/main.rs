@@ -6,6 +6,7 @@
 )]
 
 mod exit_codes;
+mod gate;
 mod lint;
 mod rules;
 mod sarif_schema;

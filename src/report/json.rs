@@ -211,7 +211,18 @@ mod tests {
     #[test]
     fn every_field_is_documented() {
         let docs = include_str!("../../docs/json-output.md");
-        let value = to_value(&sample());
+        let mut report = sample();
+        report.findings_mut()[0].change = Some(crate::report::Change::New);
+        report.findings_mut()[0].suppression = Some(crate::report::Suppression {
+            reason: "r".into(),
+            expires: "2030-01-01".into(),
+            source: "iamscope.toml:1:1".into(),
+        });
+        report.resolved = Some(Vec::new());
+        let value = to_value(&report);
+        assert_eq!(value["findings"][0]["status"], "new");
+        assert_eq!(value["findings"][0]["suppressed"]["reason"], "r");
+        assert_eq!(value["summary"]["suppressed"], 1);
         let finding = &value["findings"][0];
         let top = value
             .as_object()
@@ -223,6 +234,12 @@ mod tests {
             assert!(
                 docs.contains(&format!("| `{key}")),
                 "`{key}` is not documented"
+            );
+        }
+        for key in value["summary"].as_object().unwrap().keys() {
+            assert!(
+                docs.contains(&format!("| `summary.{key}`")),
+                "`summary.{key}`"
             );
         }
         for key in finding["location"].as_object().unwrap().keys() {

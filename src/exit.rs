@@ -129,7 +129,7 @@ impl Error {
 }
 
 /// An I/O error's message without the `(os error N)` suffix std appends.
-fn plain_io(error: &io::Error) -> String {
+pub(crate) fn plain_io(error: &io::Error) -> String {
     let text = error.to_string();
     match text.rfind(" (os error ") {
         Some(index) if text.ends_with(')') => text[..index].to_owned(),

@@ -75,7 +75,7 @@ pub struct Waiver {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     /// The file could not be read.
-    #[error("cannot read configuration `{path}`: {source}")]
+    #[error("cannot read configuration `{path}`: {}", crate::exit::plain_io(.source))]
     Read {
         /// The path.
         path: String,

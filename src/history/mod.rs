@@ -12,7 +12,7 @@ use crate::report::{fingerprints, Change, Finding, Location, Resolved};
 #[derive(Debug, thiserror::Error)]
 pub enum HistoryError {
     /// The file could not be read.
-    #[error("cannot read previous report `{path}`: {source}")]
+    #[error("cannot read previous report `{path}`: {}", crate::exit::plain_io(.source))]
     Read {
         /// The path as given.
         path: String,

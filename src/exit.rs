@@ -5,12 +5,15 @@
 //! | 0 | success: no finding at or above `--fail-on` |
 //! | 1 | at least one finding at or above `--fail-on` |
 //! | 2 | usage, input or output error (bad flag, unreadable file, unknown rule, policy that does not parse where one is required, missing parameter of a documented policy) |
+//! | 2 | usage, input or output error (bad flag, unreadable file, unknown rule, invalid `iamscope.toml`, previous report of another schema version) |
 //! | 3 | incomplete scan: some of the account could not be read (live audits) |
 
 use std::io;
 use std::process::ExitCode;
 
 use crate::baseline::BaselineError;
+use crate::config::ConfigError;
+use crate::history::HistoryError;
 use crate::report::Severity;
 
 /// How a run ended, as the process exit status.
@@ -43,6 +46,8 @@ impl From<Status> for ExitCode {
 ///
 /// An incomplete scan wins over findings, because a clean result from a partial scan
 /// proves nothing; otherwise the run fails when any finding is at or above `fail_on`.
+/// Pass `Report::max_severity()`, which leaves out waived findings and, under
+/// `--fail-on-new`, findings the previous report already had.
 pub fn decide(max_severity: Option<Severity>, fail_on: Severity, complete: bool) -> Status {
     if !complete {
         Status::Incomplete
@@ -133,6 +138,12 @@ pub enum Error {
     /// Kubernetes input or profile that cannot be read (`iamscope k8s-audit`).
     #[error(transparent)]
     Kubernetes(#[from] crate::k8s::K8sError),
+    /// The configuration file is unreadable or invalid.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The previous report given by `--previous` cannot be used.
+    #[error(transparent)]
+    History(#[from] HistoryError),
 }
 
 impl Error {
@@ -147,7 +158,9 @@ impl Error {
             | Error::Usage { .. }
             | Error::Kubernetes(_)
             | Error::Snapshot(_)
-            | Error::Audit(_) => Status::Error,
+            | Error::Audit(_)
+            | Error::Config(_)
+            | Error::History(_) => Status::Error,
         }
     }
 
@@ -174,6 +187,15 @@ impl Error {
             | Error::Kubernetes(_)
             | Error::Snapshot(_)
             | Error::Audit(_) => None,
+            Error::Config(ConfigError::Invalid { .. }) => {
+                Some("see docs/configuration.md, or pass `--no-config`".to_owned())
+            }
+            Error::Config(_) => None,
+            Error::History(HistoryError::Version { .. }) => Some(
+                "write the previous report again with this iamscope, or drop `--previous`"
+                    .to_owned(),
+            ),
+            Error::History(_) => None,
         }
     }
 }
@@ -188,7 +210,7 @@ fn more_errors(more: usize) -> String {
 }
 
 /// An I/O error's message without the `(os error N)` suffix std appends.
-fn plain_io(error: &io::Error) -> String {
+pub(crate) fn plain_io(error: &io::Error) -> String {
     let text = error.to_string();
     match text.rfind(" (os error ") {
         Some(index) if text.ends_with(')') => text[..index].to_owned(),

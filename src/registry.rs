@@ -17,6 +17,7 @@ pub static RULES: LazyLock<Vec<RuleMeta>> = LazyLock::new(|| {
     all.extend(crate::diff::RULES.iter().copied());
     all.extend(crate::audit::RULES.iter().copied());
     all.extend(crate::k8s::RULES.iter().copied());
+    all.extend(crate::config::RULES.iter().copied());
     all
 });
 

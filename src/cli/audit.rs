@@ -113,7 +113,7 @@ pub fn run(cli: &Cli, args: &AuditArgs) -> Result<Status, Error> {
     for (name, text) in texts {
         report.add_source(name, text);
     }
-    render(cli, &report)?;
+    render(cli, &mut report)?;
     Ok(decide(
         report.max_severity(),
         cli.fail_on,

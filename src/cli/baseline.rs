@@ -41,7 +41,7 @@ pub fn run(cli: &Cli, args: &BaselineArgs) -> Result<Status, Error> {
                 "policies".into(),
                 policies.iter().map(policy_value).collect::<Vec<_>>().into(),
             );
-            render(cli, &report)
+            render(cli, &mut report)
         }
     }?;
     Ok(Status::Clean)

@@ -7,7 +7,7 @@ use serde_json::{json, Map, Value};
 
 use super::explain::{reason, Sides};
 use super::policy_input::{LoadedPolicy, Loader, ParamArgs};
-use super::{emit, new_report, render, Cli, FormatArg};
+use super::{emit, new_report, Cli, FormatArg};
 use crate::catalog::Catalog;
 use crate::diff::{
     compare, Comparison, ComparisonUnproven, Difference, NewAccess, PolicySet, RemovedAccess, Side,
@@ -148,7 +148,7 @@ pub fn run(cli: &Cli, args: &DiffArgs) -> Result<Status, Error> {
     {
         report.add_source(loaded.source.name.clone(), loaded.source.text.clone());
     }
-    write(cli, &report, &comparison)?;
+    write(cli, &mut report, &comparison)?;
     Ok(decide_diff(
         report.max_severity(),
         cli.fail_on,
@@ -178,7 +178,10 @@ fn verdict_line(comparison: &Comparison) -> String {
     }
 }
 
-fn write(cli: &Cli, report: &Report, comparison: &Comparison) -> Result<(), Error> {
+fn write(cli: &Cli, report: &mut Report, comparison: &Comparison) -> Result<(), Error> {
+    // Config, waivers and `--previous` apply to every format, as in other commands.
+    super::gate::apply(cli, report)?;
+    let report = &*report;
     match cli.format {
         FormatArg::Table => {
             let body = report::render(
@@ -200,7 +203,15 @@ fn write(cli: &Cli, report: &Report, comparison: &Comparison) -> Result<(), Erro
             };
             emit(cli, &text)
         }
-        FormatArg::Json | FormatArg::Sarif => render(cli, report),
+        FormatArg::Json | FormatArg::Sarif => emit(
+            cli,
+            &report::render(
+                report,
+                Format::from(cli.format),
+                &crate::registry::RULES,
+                false,
+            ),
+        ),
     }
 }
 

@@ -116,7 +116,7 @@ pub fn run(cli: &Cli, args: &ExplainArgs) -> Result<Status, Error> {
             &explanation_text(&report, &explanation, &lookup, &request, &shown),
         )?;
     } else {
-        render(cli, &report)?;
+        render(cli, &mut report)?;
     }
     Ok(Status::Clean)
 }

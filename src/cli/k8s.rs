@@ -68,6 +68,6 @@ pub fn run(cli: &Cli, args: &K8sAuditArgs) -> Result<Status, Error> {
     for source in sources {
         report.add_source(source.name, source.text);
     }
-    render(cli, &report)?;
+    render(cli, &mut report)?;
     Ok(decide(report.max_severity(), cli.fail_on, true))
 }

@@ -25,6 +25,6 @@ pub fn run(cli: &Cli, args: &LintArgs) -> Result<Status, Error> {
     for source in sources {
         report.add_source(source.name, source.text);
     }
-    render(cli, &report)?;
+    render(cli, &mut report)?;
     Ok(decide(report.max_severity(), cli.fail_on, true))
 }

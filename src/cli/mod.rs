@@ -5,6 +5,7 @@ mod audit;
 mod baseline;
 mod diff;
 mod explain;
+pub mod gate;
 mod k8s;
 mod lint;
 mod output;
@@ -37,6 +38,20 @@ pub struct Cli {
     /// When to color the table output.
     #[arg(long, global = true, value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
+    /// Read the configuration from FILE instead of the nearest `iamscope.toml`
+    /// upward from the working directory.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Use no configuration file.
+    #[arg(long, global = true, conflicts_with = "config")]
+    pub no_config: bool,
+    /// A JSON report of an earlier run: mark findings new or unchanged and list
+    /// the resolved ones.
+    #[arg(long, global = true, value_name = "REPORT")]
+    pub previous: Option<PathBuf>,
+    /// Exit with status 1 only for new findings at or above `--fail-on`.
+    #[arg(long, global = true, requires = "previous")]
+    pub fail_on_new: bool,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,

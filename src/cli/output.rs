@@ -77,8 +77,12 @@ pub fn emit(cli: &Cli, text: &str) -> Result<(), Error> {
     }
 }
 
-/// Renders `report` in the format the user chose and writes it out.
-pub fn render(cli: &Cli, report: &Report) -> Result<(), Error> {
+/// Applies the review layer (configuration, waivers, `--previous`; see
+/// [`super::gate`]) to `report`, renders it in the format the user chose and writes it
+/// out. Call it once, then decide the exit status from `report.max_severity()`,
+/// which by then leaves out waived findings and, under `--fail-on-new`, old ones.
+pub fn render(cli: &Cli, report: &mut Report) -> Result<(), Error> {
+    super::gate::apply(cli, report)?;
     let format = Format::from(cli.format);
     emit(cli, &report::render(report, format, &RULES, use_color(cli)))
 }

@@ -1,6 +1,8 @@
 //! Findings: what every check (lint, diff, audit) produces and every renderer consumes.
 
 use serde::Serialize;
+
+use super::review::{Change, Suppression};
 use std::fmt;
 use std::str::FromStr;
 
@@ -97,6 +99,12 @@ pub struct Finding {
     /// a suggestion), rendered by every output format.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub details: Vec<(String, String)>,
+    /// The waiver that suppresses this finding, set by the review layer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppression: Option<Suppression>,
+    /// New or unchanged since the previous report, set when `--previous` is given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub change: Option<Change>,
 }
 
 impl Finding {
@@ -110,6 +118,8 @@ impl Finding {
             statement: None,
             subject: None,
             details: Vec::new(),
+            suppression: None,
+            change: None,
         }
     }
 
@@ -135,6 +145,11 @@ impl Finding {
     pub fn detail(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.details.push((key.into(), value.into()));
         self
+    }
+
+    /// Whether this finding counts for the exit status: it is not waived.
+    pub fn is_active(&self) -> bool {
+        self.suppression.is_none()
     }
 
     /// The ordering used by every report: file, line, column, rule, message.

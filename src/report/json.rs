@@ -6,8 +6,9 @@
 use serde_json::{json, Map, Value};
 
 use super::finding::{Finding, Severity};
-use super::fingerprint::fingerprint;
+use super::fingerprint::fingerprints;
 use super::report::Report;
+use super::review::Resolved;
 
 /// The schema version written as `"version"`. Bump it on any incompatible change.
 pub const SCHEMA_VERSION: &str = "1";
@@ -30,14 +31,28 @@ pub fn to_value(report: &Report) -> Value {
     root.insert("command".into(), report.command.clone().into());
     for (key, value) in &report.extra {
         // Extra fields never replace the fixed ones.
-        if !root.contains_key(key) && !matches!(key.as_str(), "findings" | "summary" | "notes") {
+        if !root.contains_key(key)
+            && !matches!(key.as_str(), "findings" | "resolved" | "summary" | "notes")
+        {
             root.insert(key.clone(), value.clone());
         }
     }
+    let prints = fingerprints(report.findings());
     root.insert(
         "findings".into(),
-        report.findings().iter().map(finding_value).collect(),
+        report
+            .findings()
+            .iter()
+            .zip(prints)
+            .map(|(finding, print)| finding_value(finding, print))
+            .collect(),
     );
+    if let Some(resolved) = &report.resolved {
+        root.insert(
+            "resolved".into(),
+            resolved.iter().map(resolved_value).collect(),
+        );
+    }
     root.insert("summary".into(), summary_value(report));
     root.insert("notes".into(), report.notes.clone().into());
     Value::Object(root)
@@ -51,7 +66,7 @@ pub fn render(report: &Report) -> String {
     text
 }
 
-fn finding_value(finding: &Finding) -> Value {
+fn finding_value(finding: &Finding, fingerprint: String) -> Value {
     let mut details = Map::new();
     for (key, value) in &finding.details {
         match details.get_mut(key) {
@@ -66,7 +81,7 @@ fn finding_value(finding: &Finding) -> Value {
         }
     }
     let location = &finding.location;
-    json!({
+    let mut value = json!({
         "rule": finding.rule,
         "severity": finding.severity.as_str(),
         "message": finding.message,
@@ -79,7 +94,35 @@ fn finding_value(finding: &Finding) -> Value {
         "statement": finding.statement,
         "subject": finding.subject,
         "details": details,
-        "fingerprint": fingerprint(finding),
+        "fingerprint": fingerprint,
+    });
+    if let Value::Object(map) = &mut value {
+        if let Some(change) = finding.change {
+            map.insert("status".into(), change.as_str().into());
+        }
+        if let Some(waiver) = &finding.suppression {
+            map.insert(
+                "suppressed".into(),
+                json!({ "reason": waiver.reason, "expires": waiver.expires, "source": waiver.source }),
+            );
+        }
+    }
+    value
+}
+
+fn resolved_value(resolved: &Resolved) -> Value {
+    let location = &resolved.location;
+    json!({
+        "rule": resolved.rule,
+        "severity": resolved.severity,
+        "message": resolved.message,
+        "location": {
+            "file": location.file,
+            "line": location.line,
+            "column": location.column,
+            "pointer": location.pointer,
+        },
+        "fingerprint": resolved.fingerprint,
     })
 }
 
@@ -98,7 +141,12 @@ fn summary_value(report: &Report) -> Value {
         .iter()
         .map(|(rule, count)| ((*rule).to_owned(), (*count).into()))
         .collect();
-    json!({ "total": summary.total, "by_severity": by_severity, "by_rule": by_rule })
+    json!({
+        "total": summary.total,
+        "by_severity": by_severity,
+        "by_rule": by_rule,
+        "suppressed": summary.suppressed,
+    })
 }
 
 #[cfg(test)]
@@ -163,7 +211,18 @@ mod tests {
     #[test]
     fn every_field_is_documented() {
         let docs = include_str!("../../docs/json-output.md");
-        let value = to_value(&sample());
+        let mut report = sample();
+        report.findings_mut()[0].change = Some(crate::report::Change::New);
+        report.findings_mut()[0].suppression = Some(crate::report::Suppression {
+            reason: "r".into(),
+            expires: "2030-01-01".into(),
+            source: "iamscope.toml:1:1".into(),
+        });
+        report.resolved = Some(Vec::new());
+        let value = to_value(&report);
+        assert_eq!(value["findings"][0]["status"], "new");
+        assert_eq!(value["findings"][0]["suppressed"]["reason"], "r");
+        assert_eq!(value["summary"]["suppressed"], 1);
         let finding = &value["findings"][0];
         let top = value
             .as_object()
@@ -175,6 +234,12 @@ mod tests {
             assert!(
                 docs.contains(&format!("| `{key}")),
                 "`{key}` is not documented"
+            );
+        }
+        for key in value["summary"].as_object().unwrap().keys() {
+            assert!(
+                docs.contains(&format!("| `summary.{key}`")),
+                "`summary.{key}`"
             );
         }
         for key in finding["location"].as_object().unwrap().keys() {

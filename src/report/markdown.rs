@@ -3,6 +3,7 @@
 
 use super::finding::Finding;
 use super::report::Report;
+use super::review::{has_status, status_label};
 use super::snippet::locate;
 use super::table::location_label;
 
@@ -15,9 +16,18 @@ pub fn render(report: &Report) -> String {
         summary.sentence()
     );
     if !report.findings().is_empty() {
-        out.push_str("| Severity | Rule | Location | Message |\n");
-        out.push_str("| --- | --- | --- | --- |\n");
+        let status = has_status(report.findings());
+        if status {
+            out.push_str("| Status | Severity | Rule | Location | Message |\n");
+            out.push_str("| --- | --- | --- | --- | --- |\n");
+        } else {
+            out.push_str("| Severity | Rule | Location | Message |\n");
+            out.push_str("| --- | --- | --- | --- |\n");
+        }
         for finding in report.findings() {
+            if status {
+                out.push_str(&format!("| {} ", status_label(finding).unwrap_or_default()));
+            }
             out.push_str(&format!(
                 "| {} | `{}` | `{}` | {} |\n",
                 finding.severity,
@@ -30,6 +40,22 @@ pub fn render(report: &Report) -> String {
         for finding in report.findings() {
             out.push_str(&details_block(report, finding));
         }
+    }
+    if let Some(resolved) = report.resolved.as_ref().filter(|r| !r.is_empty()) {
+        out.push_str(&format!(
+            "**Resolved since the previous report ({}):**\n\n",
+            resolved.len()
+        ));
+        for gone in resolved {
+            out.push_str(&format!(
+                "- {} `{}` at `{}`: {}\n",
+                inline(&gone.severity),
+                inline(&gone.rule),
+                inline(&location_label(&gone.location)),
+                inline(&gone.message)
+            ));
+        }
+        out.push('\n');
     }
     for note in &report.notes {
         out.push_str(&format!("> **Note:** {}\n\n", inline(note)));

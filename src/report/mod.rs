@@ -13,6 +13,7 @@ pub mod markdown;
     reason = "the module is named after the type it holds"
 )]
 mod report;
+mod review;
 mod rule;
 pub mod rule_list;
 pub mod sarif;
@@ -20,8 +21,9 @@ mod snippet;
 pub mod table;
 
 pub use finding::{Finding, Location, Severity};
-pub use fingerprint::fingerprint;
+pub use fingerprint::{fingerprint, fingerprints};
 pub use report::{CatalogStamp, Report, Summary};
+pub use review::{Change, Resolved, Suppression};
 pub use rule::RuleMeta;
 
 /// An output format.

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use super::finding::{Finding, Severity};
+use super::review::{Change, Resolved};
 
 /// Which IAM action catalog a command used, so that output says how fresh its data is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,6 +37,11 @@ pub struct Report {
     pub notes: Vec<String>,
     /// Source text by file name, used to show a snippet for findings with a position.
     pub sources: BTreeMap<String, String>,
+    /// Findings of the previous report (`--previous`) that are gone; `None` when
+    /// there was no previous report to compare with.
+    pub resolved: Option<Vec<Resolved>>,
+    /// Only new findings count for the exit status (`--fail-on-new`).
+    pub fail_on_new: bool,
     findings: Vec<Finding>,
 }
 
@@ -49,6 +55,8 @@ impl Report {
             extra: Map::new(),
             notes: Vec::new(),
             sources: BTreeMap::new(),
+            resolved: None,
+            fail_on_new: false,
             findings: Vec::new(),
         }
     }
@@ -70,22 +78,42 @@ impl Report {
         &self.findings
     }
 
-    /// Counts of findings per severity and per rule.
+    /// The findings, for the review layer to change severities or mark waivers.
+    /// Changing a finding's location, rule or message would break the sort order.
+    pub fn findings_mut(&mut self) -> &mut [Finding] {
+        &mut self.findings
+    }
+
+    /// Keeps only the findings for which `keep` returns true.
+    pub fn retain_findings(&mut self, keep: impl FnMut(&Finding) -> bool) {
+        self.findings.retain(keep);
+    }
+
+    /// Counts of findings per severity and per rule; waived findings are counted
+    /// apart, in [`Summary::suppressed`].
     pub fn summary(&self) -> Summary {
-        let mut summary = Summary {
-            total: self.findings.len(),
-            ..Summary::default()
-        };
+        let mut summary = Summary::default();
         for finding in &self.findings {
+            if !finding.is_active() {
+                summary.suppressed += 1;
+                continue;
+            }
+            summary.total += 1;
             *summary.by_severity.entry(finding.severity).or_default() += 1;
             *summary.by_rule.entry(finding.rule).or_default() += 1;
         }
         summary
     }
 
-    /// The highest severity among the findings, if any.
+    /// The highest severity among the findings that count for the exit status:
+    /// waived findings never count, and under [`Report::fail_on_new`] only new ones do.
     pub fn max_severity(&self) -> Option<Severity> {
-        self.findings.iter().map(|f| f.severity).max()
+        self.findings
+            .iter()
+            .filter(|f| f.is_active())
+            .filter(|f| !self.fail_on_new || f.change != Some(Change::Unchanged))
+            .map(|f| f.severity)
+            .max()
     }
 }
 
@@ -98,11 +126,22 @@ pub struct Summary {
     pub by_severity: BTreeMap<Severity, usize>,
     /// Findings per rule id.
     pub by_rule: BTreeMap<&'static str, usize>,
+    /// Findings suppressed by a waiver, not counted in the fields above.
+    pub suppressed: usize,
 }
 
 impl Summary {
-    /// `no findings`, or `3 findings: 1 critical, 2 high` (most severe first).
+    /// `no findings`, or `3 findings: 1 critical, 2 high` (most severe first), with
+    /// ` (1 waived)` appended when waivers suppress findings.
     pub fn sentence(&self) -> String {
+        let sentence = self.counts_sentence();
+        match self.suppressed {
+            0 => sentence,
+            n => format!("{sentence} ({n} waived)"),
+        }
+    }
+
+    fn counts_sentence(&self) -> String {
         if self.total == 0 {
             return "no findings".to_owned();
         }

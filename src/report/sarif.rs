@@ -4,8 +4,9 @@ use serde_json::{json, Map, Value};
 
 use super::docs::{rule_markdown, what_it_does};
 use super::finding::{Finding, Severity};
-use super::fingerprint::fingerprint;
+use super::fingerprint::fingerprints;
 use super::report::Report;
+use super::review::Change;
 use super::rule::RuleMeta;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -42,10 +43,12 @@ pub fn to_value(report: &Report, rules: &[RuleMeta]) -> Value {
     }
     driver.insert("rules".into(), rules.iter().map(rule_value).collect());
 
+    let prints = fingerprints(report.findings());
     let results: Vec<Value> = report
         .findings()
         .iter()
-        .map(|finding| result_value(finding, rules))
+        .zip(prints)
+        .map(|(finding, print)| result_value(finding, &print, rules))
         .collect();
 
     let mut run = Map::new();
@@ -105,7 +108,11 @@ fn rule_value(meta: &RuleMeta) -> Value {
     })
 }
 
-fn result_value(finding: &Finding, rules: &[RuleMeta]) -> Value {
+/// The `partialFingerprints` key. `v2` since fingerprints prefer the `Sid` and the
+/// subject over statement and array indices.
+pub const FINGERPRINT_KEY: &str = "iamscopeFinding/v2";
+
+fn result_value(finding: &Finding, fingerprint: &str, rules: &[RuleMeta]) -> Value {
     let mut result = Map::new();
     result.insert("ruleId".into(), finding.rule.into());
     if let Some(index) = rules.iter().position(|r| r.id == finding.rule) {
@@ -119,8 +126,26 @@ fn result_value(finding: &Finding, rules: &[RuleMeta]) -> Value {
     }
     result.insert(
         "partialFingerprints".into(),
-        json!({ "iamscopeFinding/v1": fingerprint(finding) }),
+        json!({ FINGERPRINT_KEY: fingerprint }),
     );
+    if let Some(change) = finding.change {
+        let state = match change {
+            Change::New => "new",
+            Change::Unchanged => "unchanged",
+        };
+        result.insert("baselineState".into(), state.into());
+    }
+    if let Some(waiver) = &finding.suppression {
+        result.insert(
+            "suppressions".into(),
+            json!([{
+                "kind": "external",
+                "status": "accepted",
+                "justification": waiver.reason,
+                "properties": { "expires": waiver.expires, "source": waiver.source },
+            }]),
+        );
+    }
     let mut properties = Map::new();
     properties.insert("severity".into(), finding.severity.as_str().into());
     if let Some(statement) = &finding.statement {
@@ -228,8 +253,8 @@ mod tests {
             summary: "s",
             docs: "",
         };
-        let known = result_value(&Finding::new("known", Severity::High, "m"), &[meta]);
-        let unknown = result_value(&Finding::new("other", Severity::High, "m"), &[meta]);
+        let known = result_value(&Finding::new("known", Severity::High, "m"), "f", &[meta]);
+        let unknown = result_value(&Finding::new("other", Severity::High, "m"), "f", &[meta]);
         assert_eq!(known["ruleIndex"], 0);
         assert!(unknown.get("ruleIndex").is_none());
     }

@@ -6,6 +6,7 @@ use comfy_table::{presets, Cell, Color, ContentArrangement, Table};
 
 use super::finding::{Finding, Location, Severity};
 use super::report::Report;
+use super::review::{has_status, status_label};
 use super::snippet::locate;
 
 /// `file:line:column`, `file /pointer` or `/pointer`, whichever is known.
@@ -38,6 +39,22 @@ pub fn render(report: &Report, color: bool) -> String {
             out.push_str("\n\n");
         }
     }
+    if let Some(resolved) = report.resolved.as_ref().filter(|r| !r.is_empty()) {
+        out.push_str(&format!(
+            "resolved since the previous report ({}):\n",
+            resolved.len()
+        ));
+        for gone in resolved {
+            out.push_str(&format!(
+                "  {} {} at {}: {}\n",
+                gone.severity,
+                gone.rule,
+                location_label(&gone.location),
+                gone.message
+            ));
+        }
+        out.push('\n');
+    }
     for note in &report.notes {
         out.push_str(&format!("note: {note}\n"));
     }
@@ -69,18 +86,27 @@ fn findings_table(findings: &[Finding], color: bool) -> Table {
     } else {
         table.force_no_tty();
     }
-    table.set_header(["Severity", "Rule", "Location", "Message"]);
+    let status = has_status(findings);
+    let mut header = vec!["Severity", "Rule", "Location", "Message"];
+    if status {
+        header.insert(0, "Status");
+    }
+    table.set_header(header);
     for finding in findings {
         let mut severity = Cell::new(finding.severity.as_str());
         if color {
             severity = severity.fg(severity_color(finding.severity));
         }
-        table.add_row([
+        let mut row = vec![
             severity,
             Cell::new(finding.rule),
             Cell::new(location_label(&finding.location)),
             Cell::new(&finding.message),
-        ]);
+        ];
+        if status {
+            row.insert(0, Cell::new(status_label(finding).unwrap_or_default()));
+        }
+        table.add_row(row);
     }
     table
 }

@@ -10,6 +10,7 @@ mod baseline;
 mod diff;
 mod exit_codes;
 mod explain;
+mod gate;
 mod k8s;
 mod lint;
 mod rules;

@@ -102,7 +102,13 @@ pub fn run(cli: &Cli, args: &AuditArgs) -> Result<Status, Error> {
 
     let mut report = new_report("audit");
     report.extra.insert("audit".into(), outcome.summary_json());
-    report.notes.extend(outcome.summary_lines());
+    report.headline.extend(outcome.summary_lines());
+    report.headline.extend(
+        outcome
+            .roles
+            .iter()
+            .map(|(name, status)| format!("  {:<13} {name}", status.as_str())),
+    );
     report.notes.extend(outcome.notes.iter().cloned());
     if !outcome.complete {
         report.notes.push(

@@ -15,6 +15,12 @@ pub fn render(report: &Report) -> String {
         report.command,
         summary.sentence()
     );
+    for line in &report.headline {
+        out.push_str(&format!("    {line}\n"));
+    }
+    if !report.headline.is_empty() {
+        out.push('\n');
+    }
     if !report.findings().is_empty() {
         let status = has_status(report.findings());
         if status {

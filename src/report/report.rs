@@ -33,6 +33,8 @@ pub struct Report {
     /// Command-specific top-level fields (a diff's `verdict`, an explanation's
     /// `decision`), merged into the top level of JSON output.
     pub extra: Map<String, Value>,
+    /// Lines that open the human-readable outputs (an audit's summary), before the findings.
+    pub headline: Vec<String>,
     /// Remarks about the run itself, such as inputs that were skipped.
     pub notes: Vec<String>,
     /// Source text by file name, used to show a snippet for findings with a position.
@@ -53,6 +55,7 @@ impl Report {
             tool_version: env!("CARGO_PKG_VERSION").to_owned(),
             catalog: None,
             extra: Map::new(),
+            headline: Vec::new(),
             notes: Vec::new(),
             sources: BTreeMap::new(),
             resolved: None,

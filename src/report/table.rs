@@ -26,6 +26,10 @@ pub fn location_label(location: &Location) -> String {
 /// Renders the report; `color` adds terminal colors and fits the table to the terminal.
 pub fn render(report: &Report, color: bool) -> String {
     let mut out = String::new();
+    if !report.headline.is_empty() {
+        out.push_str(&report.headline.join("\n"));
+        out.push_str("\n\n");
+    }
     if !report.findings().is_empty() {
         out.push_str(&findings_table(report.findings(), color).to_string());
         out.push_str("\n\n");

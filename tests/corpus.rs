@@ -4,6 +4,8 @@
 //! into `.corpus/aws-managed/` on first use. Without network the test is skipped loudly,
 //! except in CI (`CI` set), where it fails.
 
+#![expect(clippy::expect_used, reason = "a test fails loudly on a broken corpus")]
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};

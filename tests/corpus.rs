@@ -25,7 +25,6 @@ const EXPECTED_TOTALS: &[(&str, usize)] = &[
     ("ineffective-condition", 17),
     // Only the customer-managed size quota (6,144), which AWS managed policies are not held to.
     ("invalid-policy", 84),
-    ("malformed-arn", 1),
     ("privilege-escalation", 296),
     ("redundant-action", 56),
     ("resource-mismatch", 275),

@@ -1,8 +1,8 @@
 //! Fuzzes the strict policy parser: any input must yield a policy or
 //! well-formed errors, never a panic.
 //!
-//! Run with `cargo +nightly fuzz run parse_policy` from the repository root
-//! (needs `cargo install cargo-fuzz`); seed it with `fixtures/chalk/*.json`.
+//! Run with `RUSTC_BOOTSTRAP=1 cargo fuzz run parse_policy` from the repository root
+//! (see `fuzz/README.md`).
 
 #![no_main]
 

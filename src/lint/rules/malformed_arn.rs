@@ -127,8 +127,11 @@ fn problem(value: &str) -> Option<String> {
             "`{value}` has the region `{region}`, which is not a region name"
         ));
     }
+    // `aws` owns AWS managed policies; `partner` owns partner-managed ones
+    // (`arn:aws:iam::partner:policy/...`, used by AWS's own `AccountManagementFromVercel`).
     let account_ok = account.is_empty()
         || account == "aws"
+        || (account == "partner" && service == "iam")
         || has_wildcard(account)
         || (account.len() == 12 && account.bytes().all(|c| c.is_ascii_digit()));
     if !account_ok {
@@ -267,6 +270,13 @@ mod tests {
             include_str!("../../../fixtures/lint/malformed-arn/clean.json"),
         );
         assert_eq!(found, []);
+    }
+
+    #[test]
+    fn accepts_partner_managed_policy_arns() {
+        let arn = "arn:aws:iam::partner:policy/permissions-boundary/vercel.com/Boundary";
+        assert_eq!(problem(arn), None);
+        assert!(problem("arn:aws:s3:eu-west-1:partner:thing").is_some());
     }
 
     #[test]

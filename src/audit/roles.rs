@@ -101,11 +101,16 @@ fn is_chalk_role(role: &Role, profile: &Profile, options: &AuditOptions) -> bool
 /// The (rule, subject) of every lint finding the documented policies themselves
 /// have, such as Chalk's service wildcards: on a vendor role they are the documented
 /// design, not drift, and the exact comparison reports any widening of them.
-fn documented_lint_findings(profile: &Profile, params: &Params) -> HashSet<(&'static str, Option<String>)> {
+fn documented_lint_findings(
+    profile: &Profile,
+    params: &Params,
+) -> HashSet<(&'static str, Option<String>)> {
     let mut found = Vec::new();
     for documented in &profile.policies {
         // A policy that cannot be rendered here (a missing parameter) is not compared either.
-        let Ok(text) = profile.render(&documented.id, params) else { continue };
+        let Ok(text) = profile.render(&documented.id, params) else {
+            continue;
+        };
         if let Ok(policy) = crate::policy::parse_policy(&text) {
             lint_policy(&documented.id, &policy, &mut found);
         }
@@ -128,6 +133,14 @@ pub fn audit_roles(
     let mut extra_cache: HashMap<(String, String), bool> = HashMap::new();
     let mut linted: HashSet<String> = HashSet::new();
     let by_design = documented_lint_findings(profile, params);
+    // AWS's own managed policies are not linted here: attaching one is the finding
+    // (`extra-managed-policy`), its content is AWS's.
+    let aws_managed: HashSet<&str> = account
+        .managed_policies
+        .iter()
+        .filter(|p| p.is_aws_managed)
+        .map(|p| p.default_version_document.origin.as_str())
+        .collect();
     let mut results = RoleResults {
         roles: Vec::new(),
         chalk_roles: HashSet::new(),
@@ -151,7 +164,8 @@ pub fn audit_roles(
 
         let mut load = |text: &PolicyText, out: &mut Vec<Finding>| match files.load(text) {
             Ok(loaded) => {
-                if linted.insert(text.origin.clone()) {
+                if !aws_managed.contains(text.origin.as_str()) && linted.insert(text.origin.clone())
+                {
                     if let Some(policy) = loaded.policy() {
                         let mut found = Vec::new();
                         lint_policy(&loaded.file, policy, &mut found);

@@ -76,14 +76,10 @@ fn documented_scoped_role_is_in_line() {
         );
     }
     assert!(outcome.complete);
-    // Lint findings on the role's policies point into the snapshot file.
-    let wildcard = of(&outcome, "service-wildcard");
-    assert!(!wildcard.is_empty());
-    assert!(wildcard[0]
-        .location
-        .pointer
-        .starts_with("/RoleDetailList/0/RolePolicyList/0/PolicyDocument/Statement/0/Action/"));
-    assert!(wildcard[0].location.line.is_some_and(|l| l > 1));
+    // The documented policy's own lint findings (its service wildcards) are its
+    // design, not drift: they are not repeated on the vendor's role.
+    assert!(of(&outcome, "service-wildcard").is_empty());
+    assert!(of(&outcome, "cross-account-bucket-pattern").is_empty());
 }
 
 #[test]

@@ -5,20 +5,28 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{new_report, render, Cli};
+use super::{new_report, read_sources, render, Cli};
 use crate::account::load_snapshot;
 use crate::audit::source::split_origin;
 use crate::audit::{audit, AuditOptions};
 use crate::baseline::builtin_profile;
 use crate::exit::{decide, Error, Status};
+use crate::report::Report;
 
 /// Arguments of `iamscope audit`.
 #[derive(Debug, Args)]
 pub struct AuditArgs {
     /// Snapshot files or directories: `aws iam get-account-authorization-details`
     /// and `aws resourcegroupstaggingapi get-resources` output.
-    #[arg(long, required = true, num_args = 1.., value_name = "PATH")]
+    #[arg(long, num_args = 1.., value_name = "PATH", required_unless_present = "kubernetes")]
     pub snapshot: Vec<PathBuf>,
+    /// Kubernetes RBAC to audit too (or alone): `kubectl get clusterroles,roles,
+    /// clusterrolebindings,rolebindings -A -o json` output or manifests; `-` reads stdin.
+    #[arg(long, num_args = 1.., value_name = "FILE")]
+    pub kubernetes: Vec<String>,
+    /// What the Kubernetes side is expected to hold (with `--kubernetes`).
+    #[command(flatten)]
+    pub k8s: super::k8s::K8sExpectations,
     /// Region of the Chalk deployment (inferred from the tagged resources when they share one).
     #[arg(long)]
     pub region: Option<String>,
@@ -50,6 +58,29 @@ fn parse_role(text: &str) -> Result<(String, String), String> {
 
 /// Runs the audit and reports.
 pub fn run(cli: &Cli, args: &AuditArgs) -> Result<Status, Error> {
+    let mut report = new_report("audit");
+    let complete = if args.snapshot.is_empty() {
+        true
+    } else {
+        audit_account(args, &mut report)?
+    };
+    if !args.kubernetes.is_empty() {
+        let sources = read_sources(&args.kubernetes)?;
+        report.extend_findings(args.k8s.audit(&sources)?);
+        for source in sources {
+            report.add_source(source.name, source.text);
+        }
+    }
+    render(cli, &mut report)?;
+    Ok(decide(
+        report.max_severity(),
+        cli.fail_on,
+        complete || args.allow_partial,
+    ))
+}
+
+/// Audits the AWS snapshot into `report`; returns whether everything was read.
+fn audit_account(args: &AuditArgs, report: &mut Report) -> Result<bool, Error> {
     let account = load_snapshot(&args.snapshot)?;
     // The texts of every file the account was read from, to locate findings.
     let mut texts: BTreeMap<String, String> = BTreeMap::new();
@@ -99,8 +130,6 @@ pub fn run(cli: &Cli, args: &AuditArgs) -> Result<Status, Error> {
         role_kinds: args.roles.clone(),
     };
     let outcome = audit(&account, &texts, &profile, &options)?;
-
-    let mut report = new_report("audit");
     report.extra.insert("audit".into(), outcome.summary_json());
     report.headline.extend(outcome.summary_lines());
     report.headline.extend(
@@ -119,12 +148,7 @@ pub fn run(cli: &Cli, args: &AuditArgs) -> Result<Status, Error> {
     for (name, text) in texts {
         report.add_source(name, text);
     }
-    render(cli, &mut report)?;
-    Ok(decide(
-        report.max_severity(),
-        cli.fail_on,
-        outcome.complete || args.allow_partial,
-    ))
+    Ok(outcome.complete)
 }
 
 /// Every JSON file a snapshot path names (a directory's `*.json` files).

@@ -7,6 +7,8 @@ use clap::Args;
 use super::{new_report, read_sources, render, Cli};
 use crate::exit::{decide, Error, Status};
 use crate::k8s::{self, AuditOptions, K8sProfile};
+use crate::policy::SourceFile;
+use crate::report::Finding;
 
 /// Arguments of `iamscope k8s-audit`.
 #[derive(Debug, Args)]
@@ -16,6 +18,15 @@ pub struct K8sAuditArgs {
     /// `-` reads stdin.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<String>,
+    /// What the deployment is expected to hold.
+    #[command(flatten)]
+    pub expect: K8sExpectations,
+}
+
+/// The flags that say which Kubernetes grants Chalk's deployment is expected to hold;
+/// shared by `k8s-audit` and `audit --kubernetes`.
+#[derive(Debug, Args)]
+pub struct K8sExpectations {
     /// Chalk's namespace (default from the profile: `chalk`).
     #[arg(long, value_name = "NAMESPACE")]
     pub namespace: Option<String>,
@@ -36,11 +47,11 @@ pub struct K8sAuditArgs {
     #[arg(long)]
     pub argo: bool,
     /// A folder with another `kubernetes.toml` and its role files.
-    #[arg(long, value_name = "DIR")]
+    #[arg(long = "k8s-profile", value_name = "DIR")]
     pub profile: Option<PathBuf>,
 }
 
-impl K8sAuditArgs {
+impl K8sExpectations {
     /// The flags as overrides of the profile.
     pub fn options(&self) -> AuditOptions {
         AuditOptions {
@@ -52,16 +63,21 @@ impl K8sAuditArgs {
             argo: self.argo.then_some(true),
         }
     }
+
+    /// Audits the cluster dumps in `sources`.
+    pub fn audit(&self, sources: &[SourceFile]) -> Result<Vec<Finding>, Error> {
+        let profile = match &self.profile {
+            Some(dir) => K8sProfile::load_dir(dir)?,
+            None => K8sProfile::builtin()?,
+        };
+        Ok(k8s::audit(sources, &profile, &self.options())?)
+    }
 }
 
 /// Audits the files and reports.
 pub fn run(cli: &Cli, args: &K8sAuditArgs) -> Result<Status, Error> {
-    let profile = match &args.profile {
-        Some(dir) => K8sProfile::load_dir(dir)?,
-        None => K8sProfile::builtin()?,
-    };
     let sources = read_sources(&args.files)?;
-    let findings = k8s::audit(&sources, &profile, &args.options())?;
+    let findings = args.expect.audit(&sources)?;
     let mut report = new_report("k8s-audit");
     report.catalog = None;
     report.extend_findings(findings);

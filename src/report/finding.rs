@@ -152,9 +152,14 @@ impl Finding {
         self.suppression.is_none()
     }
 
-    /// The ordering used by every report: file, line, column, rule, message.
-    /// Deterministic output depends on it.
-    pub fn sort_key(&self) -> (&Location, &str, &str) {
-        (&self.location, self.rule, &self.message)
+    /// The ordering used by every report: most severe first (what a reviewer reads
+    /// first), then file, line, column, rule, message. Deterministic output depends on it.
+    pub fn sort_key(&self) -> (std::cmp::Reverse<Severity>, &Location, &str, &str) {
+        (
+            std::cmp::Reverse(self.severity),
+            &self.location,
+            self.rule,
+            &self.message,
+        )
     }
 }

@@ -185,7 +185,7 @@ mod tests {
     }
 
     #[test]
-    fn keeps_findings_sorted_by_location() {
+    fn keeps_findings_sorted_most_severe_first_then_by_location() {
         let mut report = Report::new("lint");
         report.extend_findings([
             finding("b", Severity::Low, 9),
@@ -193,7 +193,7 @@ mod tests {
         ]);
         report.extend_findings([finding("c", Severity::Info, 5)]);
         let lines: Vec<_> = report.findings().iter().map(|f| f.location.line).collect();
-        assert_eq!(lines, [Some(2), Some(5), Some(9)]);
+        assert_eq!(lines, [Some(2), Some(9), Some(5)]);
     }
 
     #[test]

@@ -113,3 +113,59 @@ fn missing_region_is_a_usage_error() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("--region"), "{}", run.stderr);
 }
+
+#[test]
+fn readme_demo_audits_iam_tags_and_kubernetes_in_one_report() {
+    let run = crate::diff::run_at_root(
+        &[
+            "audit",
+            "--snapshot",
+            "fixtures/demo-account",
+            "--region",
+            "us-east-1",
+            "--log-group",
+            "/aws/eks/chalk-prod/cluster",
+            "--kubernetes",
+            "fixtures/demo-account/kubernetes/cluster.json",
+            "--format",
+            "json",
+        ],
+        "",
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let rules: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["rule"].as_str())
+        .collect();
+    for expected in [
+        "grant-beyond-baseline",
+        "extra-managed-policy",
+        "trust-drift",
+        "tagged-non-chalk-resource",
+        "untagged-chalk-resource",
+        "tag-tamper-principal",
+        "rbac-grant-beyond-baseline",
+        "rbac-unexpected-binding",
+    ] {
+        assert!(
+            rules.contains(&expected),
+            "{expected} missing from {rules:?}"
+        );
+    }
+    // The documented scoped role itself is in line: nothing is reported on it.
+    let roles = json["audit"]["roles"].as_array().unwrap();
+    let status = |name: &str| {
+        roles
+            .iter()
+            .find(|r| r["name"] == name)
+            .map(|r| r["status"].clone())
+    };
+    assert_eq!(status("ChalkScopedExecutionRole"), Some("in-line".into()));
+    assert_eq!(
+        status("ChalkScopedExecutionRole-legacy"),
+        Some("drifted".into())
+    );
+}

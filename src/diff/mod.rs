@@ -6,6 +6,8 @@ pub mod rules;
 pub mod space;
 
 #[cfg(test)]
+mod proptests;
+#[cfg(test)]
 mod tests;
 
 pub use compare::{

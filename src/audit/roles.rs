@@ -101,11 +101,16 @@ fn is_chalk_role(role: &Role, profile: &Profile, options: &AuditOptions) -> bool
 /// The (rule, subject) of every lint finding the documented policies themselves
 /// have, such as Chalk's service wildcards: on a vendor role they are the documented
 /// design, not drift, and the exact comparison reports any widening of them.
-fn documented_lint_findings(profile: &Profile, params: &Params) -> HashSet<(&'static str, Option<String>)> {
+fn documented_lint_findings(
+    profile: &Profile,
+    params: &Params,
+) -> HashSet<(&'static str, Option<String>)> {
     let mut found = Vec::new();
     for documented in &profile.policies {
         // A policy that cannot be rendered here (a missing parameter) is not compared either.
-        let Ok(text) = profile.render(&documented.id, params) else { continue };
+        let Ok(text) = profile.render(&documented.id, params) else {
+            continue;
+        };
         if let Ok(policy) = crate::policy::parse_policy(&text) {
             lint_policy(&documented.id, &policy, &mut found);
         }

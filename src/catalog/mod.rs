@@ -258,6 +258,9 @@ pub struct Catalog {
     /// Lowercased `prefix:name` -> (service index, action index): action lookups run for every
     /// action item of every policy, so they are one hash probe rather than two binary searches.
     action_index: HashMap<Box<str>, (usize, usize)>,
+    /// Lowercased `prefix:name` of every action, in [`Catalog::actions`] order, for patterns
+    /// whose wildcard spans the colon.
+    full_names: Vec<Box<str>>,
 }
 
 /// Calls `f` with `s` ASCII-lowercased, on the stack for the usual short names.
@@ -369,11 +372,21 @@ impl Catalog {
                 })
             })
             .collect();
+        let full_names = services
+            .iter()
+            .flat_map(|s| s.actions.iter())
+            .map(|a| {
+                format!("{}:{}", a.service, a.name)
+                    .to_ascii_lowercase()
+                    .into_boxed_str()
+            })
+            .collect();
         Ok(Catalog {
             info,
             services,
             service_index,
             action_index,
+            full_names,
         })
     }
 
@@ -402,29 +415,35 @@ impl Catalog {
     /// All actions matching an IAM action pattern (`*` and `?`, case-insensitive), such as
     /// `ec2:Describe*`, `s3:*Object` or `*`, sorted by service then name.
     pub fn expand(&self, pattern: &str) -> Vec<&Action> {
+        self.matching(pattern).collect()
+    }
+
+    /// Whether an IAM action pattern matches at least one action; cheaper than
+    /// [`Catalog::expand`] when only emptiness matters.
+    pub fn matches_any(&self, pattern: &str) -> bool {
+        self.matching(pattern).next().is_some()
+    }
+
+    /// The actions matching `pattern`, in catalog order, lazily.
+    fn matching<'s: 'p, 'p>(
+        &'s self,
+        pattern: &'p str,
+    ) -> Box<dyn Iterator<Item = &'s Action> + 'p> {
         match pattern.split_once(':') {
-            Some((prefix, action)) if !has_wildcard(prefix) => self
-                .service(prefix)
-                .map(|s| {
-                    s.actions
-                        .iter()
-                        .filter(|a| glob_match_ci(action, a.name))
-                        .collect()
-                })
-                .unwrap_or_default(),
-            _ => {
-                // The wildcard may span the colon, so match the full name.
-                let mut full = String::new();
-                self.actions()
-                    .filter(|a| {
-                        full.clear();
-                        full.push_str(a.service);
-                        full.push(':');
-                        full.push_str(a.name);
-                        glob_match_ci(pattern, &full)
-                    })
-                    .collect()
+            Some((prefix, action)) if !has_wildcard(prefix) => match self.service(prefix) {
+                Some(s) => Box::new(s.actions.iter().filter(|a| glob_match_ci(action, a.name))),
+                None => Box::new(std::iter::empty()),
+            },
+            _ if !pattern.is_empty() && pattern.bytes().all(|c| c == b'*') => {
+                Box::new(self.actions())
             }
+            // The wildcard may span the colon, so match the full name.
+            _ => Box::new(
+                self.actions()
+                    .zip(&self.full_names)
+                    .filter(|(_, full)| glob_match_ci(pattern, full))
+                    .map(|(a, _)| a),
+            ),
         }
     }
 

@@ -95,19 +95,19 @@ pub(crate) fn key_matches_template(template: &str, key: &str) -> bool {
 
 /// Levenshtein distance over ASCII-lowercased bytes.
 pub(crate) fn edit_distance_ci(a: &str, b: &str) -> usize {
-    let a: Vec<u8> = a.bytes().map(|c| c.to_ascii_lowercase()).collect();
-    let b: Vec<u8> = b.bytes().map(|c| c.to_ascii_lowercase()).collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    // One row of the table, updated in place; `diag` holds the previous row's `j` entry.
+    let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.iter().enumerate() {
-        cur[0] = i + 1;
+        let mut diag = row[0];
+        row[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
-            let subst = prev[j] + usize::from(ca != cb);
-            cur[j + 1] = subst.min(prev[j + 1] + 1).min(cur[j] + 1);
+            let subst = diag + usize::from(!ca.eq_ignore_ascii_case(cb));
+            diag = row[j + 1];
+            row[j + 1] = subst.min(row[j + 1] + 1).min(row[j] + 1);
         }
-        std::mem::swap(&mut prev, &mut cur);
     }
-    prev[b.len()]
+    row[b.len()]
 }
 
 #[cfg(test)]

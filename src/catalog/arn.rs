@@ -261,13 +261,25 @@ pub fn arn_format_may_match(format: &str, policy_pattern: &str) -> bool {
                 } else {
                     VarClass::NoColon
                 };
-                intersects(&field_tokens(f, class), &pattern_tokens(p, true))
+                field_may_match(f, p, class)
             });
     }
     intersects(
         &format_tokens(format),
         &pattern_tokens(policy_pattern, true),
     )
+}
+
+/// One field of `arn_format_may_match`: the common shapes (a `*` pattern, fields without
+/// variables) are answered without building token lists.
+fn field_may_match(format: &str, pattern: &str, class: VarClass) -> bool {
+    if !pattern.is_empty() && pattern.bytes().all(|c| c == b'*') {
+        return true;
+    }
+    if !format.contains("${") && !pattern.contains("${") {
+        return super::text::glob_match_ci(pattern, format);
+    }
+    intersects(&field_tokens(format, class), &pattern_tokens(pattern, true))
 }
 
 /// Whether the concrete ARN `arn` (no wildcards) fits `format`.

@@ -13,6 +13,7 @@ mod arn;
 mod global;
 pub(crate) mod text;
 
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::LazyLock;
 
@@ -252,6 +253,30 @@ pub struct CatalogInfo {
 pub struct Catalog {
     info: CatalogInfo,
     services: Vec<Service>,
+    /// Lowercased service prefix -> index in `services`.
+    service_index: HashMap<Box<str>, usize>,
+    /// Lowercased `prefix:name` -> (service index, action index): action lookups run for every
+    /// action item of every policy, so they are one hash probe rather than two binary searches.
+    action_index: HashMap<Box<str>, (usize, usize)>,
+    /// Lowercased `prefix:name` of every action, in [`Catalog::actions`] order, for patterns
+    /// whose wildcard spans the colon.
+    full_names: Vec<Box<str>>,
+}
+
+/// Calls `f` with `s` ASCII-lowercased, on the stack for the usual short names.
+fn with_lowercase<R>(s: &str, f: impl FnOnce(&str) -> R) -> R {
+    let mut buf = [0u8; 128];
+    if s.len() <= buf.len() && s.is_ascii() {
+        let out = &mut buf[..s.len()];
+        for (o, c) in out.iter_mut().zip(s.bytes()) {
+            *o = c.to_ascii_lowercase();
+        }
+        // ASCII in, ASCII out: always valid UTF-8.
+        if let Ok(lower) = std::str::from_utf8(out) {
+            return f(lower);
+        }
+    }
+    f(&s.to_ascii_lowercase())
 }
 
 // Catalog loading is tested; if the embedded data were ever broken, lookups find nothing
@@ -332,7 +357,37 @@ impl Catalog {
             resource_types: services.iter().map(|s| s.resource_types.len()).sum(),
             condition_keys: services.iter().map(|s| s.condition_keys.len()).sum(),
         };
-        Ok(Catalog { info, services })
+        let service_index = services
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.prefix.to_ascii_lowercase().into_boxed_str(), i))
+            .collect();
+        let action_index = services
+            .iter()
+            .enumerate()
+            .flat_map(|(si, s)| {
+                s.actions.iter().enumerate().map(move |(ai, a)| {
+                    let full = format!("{}:{}", s.prefix, a.name).to_ascii_lowercase();
+                    (full.into_boxed_str(), (si, ai))
+                })
+            })
+            .collect();
+        let full_names = services
+            .iter()
+            .flat_map(|s| s.actions.iter())
+            .map(|a| {
+                format!("{}:{}", a.service, a.name)
+                    .to_ascii_lowercase()
+                    .into_boxed_str()
+            })
+            .collect();
+        Ok(Catalog {
+            info,
+            services,
+            service_index,
+            action_index,
+            full_names,
+        })
     }
 
     /// Source and counts.
@@ -347,45 +402,48 @@ impl Catalog {
 
     /// The service with this prefix, case-insensitively.
     pub fn service(&self, prefix: &str) -> Option<&Service> {
-        let i = self
-            .services
-            .binary_search_by(|s| cmp_ci(s.prefix, prefix))
-            .ok()?;
+        let i = with_lowercase(prefix, |p| self.service_index.get(p).copied())?;
         self.services.get(i)
     }
 
     /// The action `prefix:Name`, case-insensitively (`S3:getobject` finds `s3:GetObject`).
     pub fn action(&self, name: &str) -> Option<&Action> {
-        let (prefix, action) = name.split_once(':')?;
-        self.service(prefix)?.action(action)
+        let (si, ai) = with_lowercase(name, |n| self.action_index.get(n).copied())?;
+        self.services.get(si)?.actions.get(ai)
     }
 
     /// All actions matching an IAM action pattern (`*` and `?`, case-insensitive), such as
     /// `ec2:Describe*`, `s3:*Object` or `*`, sorted by service then name.
     pub fn expand(&self, pattern: &str) -> Vec<&Action> {
+        self.matching(pattern).collect()
+    }
+
+    /// Whether an IAM action pattern matches at least one action; cheaper than
+    /// [`Catalog::expand`] when only emptiness matters.
+    pub fn matches_any(&self, pattern: &str) -> bool {
+        self.matching(pattern).next().is_some()
+    }
+
+    /// The actions matching `pattern`, in catalog order, lazily.
+    fn matching<'s: 'p, 'p>(
+        &'s self,
+        pattern: &'p str,
+    ) -> Box<dyn Iterator<Item = &'s Action> + 'p> {
         match pattern.split_once(':') {
-            Some((prefix, action)) if !has_wildcard(prefix) => self
-                .service(prefix)
-                .map(|s| {
-                    s.actions
-                        .iter()
-                        .filter(|a| glob_match_ci(action, a.name))
-                        .collect()
-                })
-                .unwrap_or_default(),
-            _ => {
-                // The wildcard may span the colon, so match the full name.
-                let mut full = String::new();
-                self.actions()
-                    .filter(|a| {
-                        full.clear();
-                        full.push_str(a.service);
-                        full.push(':');
-                        full.push_str(a.name);
-                        glob_match_ci(pattern, &full)
-                    })
-                    .collect()
+            Some((prefix, action)) if !has_wildcard(prefix) => match self.service(prefix) {
+                Some(s) => Box::new(s.actions.iter().filter(|a| glob_match_ci(action, a.name))),
+                None => Box::new(std::iter::empty()),
+            },
+            _ if !pattern.is_empty() && pattern.bytes().all(|c| c == b'*') => {
+                Box::new(self.actions())
             }
+            // The wildcard may span the colon, so match the full name.
+            _ => Box::new(
+                self.actions()
+                    .zip(&self.full_names)
+                    .filter(|(_, full)| glob_match_ci(pattern, full))
+                    .map(|(a, _)| a),
+            ),
         }
     }
 

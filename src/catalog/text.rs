@@ -5,9 +5,14 @@ use std::cmp::Ordering;
 
 /// Compares two strings ASCII case-insensitively (the catalog's sort order).
 pub(crate) fn cmp_ci(a: &str, b: &str) -> Ordering {
-    a.bytes()
-        .map(|c| c.to_ascii_lowercase())
-        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    for (x, y) in a.iter().zip(b) {
+        match x.to_ascii_lowercase().cmp(&y.to_ascii_lowercase()) {
+            Ordering::Equal => {}
+            other => return other,
+        }
+    }
+    a.len().cmp(&b.len())
 }
 
 /// Whether `text` matches the IAM wildcard `pattern` (`*` = any run, `?` = one character),
@@ -41,37 +46,19 @@ pub(crate) fn has_wildcard(s: &str) -> bool {
     s.contains(['*', '?'])
 }
 
-/// One piece of a condition-key template such as `s3:ExistingObjectTag/<key>`.
-enum Piece<'a> {
-    Lit(&'a str),
-    Var,
-}
-
-fn template_pieces(template: &str) -> Vec<Piece<'_>> {
-    let mut pieces = Vec::new();
-    let mut rest = template;
-    loop {
-        let next = rest
-            .find("${")
-            .map(|i| (i, "}"))
-            .into_iter()
-            .chain(rest.find('<').map(|i| (i, ">")));
-        let Some((start, close)) = next.min_by_key(|(i, _)| *i) else {
-            break;
-        };
-        let Some(len) = rest[start..].find(close) else {
-            break;
-        };
-        if start > 0 {
-            pieces.push(Piece::Lit(&rest[..start]));
-        }
-        pieces.push(Piece::Var);
-        rest = &rest[start + len + close.len()..];
-    }
-    if !rest.is_empty() {
-        pieces.push(Piece::Lit(rest));
-    }
-    pieces
+/// The next placeholder (`${...}` or `<...>`) in `rest`: its start and the index just past
+/// its closing delimiter. `None` when there is no complete placeholder left.
+fn next_placeholder(rest: &str) -> Option<(usize, usize)> {
+    let bytes = rest.as_bytes();
+    // The earliest opener wins; an unclosed earliest opener ends the template's placeholders.
+    let start = bytes
+        .iter()
+        .enumerate()
+        .find(|(i, &c)| c == b'<' || (c == b'$' && bytes.get(i + 1) == Some(&b'{')))
+        .map(|(i, _)| i)?;
+    let close = if bytes[start] == b'<' { b'>' } else { b'}' };
+    let len = bytes[start..].iter().position(|&c| c == close)?;
+    Some((start, start + len + 1))
 }
 
 /// Whether the concrete condition key `key` is an instance of `template`, where `${Var}` and
@@ -81,43 +68,46 @@ pub(crate) fn key_matches_template(template: &str, key: &str) -> bool {
     if template.eq_ignore_ascii_case(key) {
         return true;
     }
-    let pieces = template_pieces(template);
-    fn go(pieces: &[Piece<'_>], key: &str) -> bool {
-        match pieces.split_first() {
-            None => key.is_empty(),
-            Some((Piece::Lit(lit), rest)) => {
-                key.len() >= lit.len()
-                    && key.is_char_boundary(lit.len())
-                    && key[..lit.len()].eq_ignore_ascii_case(lit)
-                    && go(rest, &key[lit.len()..])
-            }
-            Some((Piece::Var, rest)) => key
-                .char_indices()
-                .skip(1)
-                .map(|(i, _)| i)
-                .chain(std::iter::once(key.len()))
-                .filter(|&i| i > 0)
-                .any(|i| go(rest, &key[i..])),
+    // Matches the rest of the template against the rest of the key, without allocating: this
+    // runs for every (action, condition key) pair a rule looks at.
+    fn go(template: &str, key: &str) -> bool {
+        let Some((start, end)) = next_placeholder(template) else {
+            return template.eq_ignore_ascii_case(key);
+        };
+        let lit = &template[..start];
+        if !(key.len() >= lit.len()
+            && key.is_char_boundary(lit.len())
+            && key[..lit.len()].eq_ignore_ascii_case(lit))
+        {
+            return false;
         }
+        let key = &key[lit.len()..];
+        let rest = &template[end..];
+        key.char_indices()
+            .skip(1)
+            .map(|(i, _)| i)
+            .chain(std::iter::once(key.len()))
+            .filter(|&i| i > 0)
+            .any(|i| go(rest, &key[i..]))
     }
-    go(&pieces, key)
+    go(template, key)
 }
 
 /// Levenshtein distance over ASCII-lowercased bytes.
 pub(crate) fn edit_distance_ci(a: &str, b: &str) -> usize {
-    let a: Vec<u8> = a.bytes().map(|c| c.to_ascii_lowercase()).collect();
-    let b: Vec<u8> = b.bytes().map(|c| c.to_ascii_lowercase()).collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    // One row of the table, updated in place; `diag` holds the previous row's `j` entry.
+    let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.iter().enumerate() {
-        cur[0] = i + 1;
+        let mut diag = row[0];
+        row[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
-            let subst = prev[j] + usize::from(ca != cb);
-            cur[j + 1] = subst.min(prev[j + 1] + 1).min(cur[j] + 1);
+            let subst = diag + usize::from(!ca.eq_ignore_ascii_case(cb));
+            diag = row[j + 1];
+            row[j + 1] = subst.min(row[j + 1] + 1).min(row[j] + 1);
         }
-        std::mem::swap(&mut prev, &mut cur);
     }
-    prev[b.len()]
+    row[b.len()]
 }
 
 #[cfg(test)]

@@ -59,10 +59,7 @@ fn problem(catalog: &Catalog, value: &str) -> Option<Problem> {
         return Some(Problem::UnknownService(prefix.to_string()));
     }
     if wildcard {
-        return catalog
-            .expand(value)
-            .is_empty()
-            .then_some(Problem::EmptyPattern);
+        return (!catalog.matches_any(value)).then_some(Problem::EmptyPattern);
     }
     catalog
         .action(value)

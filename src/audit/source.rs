@@ -20,13 +20,30 @@ pub struct SnapshotFiles {
 
 impl SnapshotFiles {
     /// Files given as `(name, text)`; names are those the loader used in origins.
+    /// Files are parsed on every core: a large account's snapshot is tens of files.
     pub fn new(texts: &BTreeMap<String, String>) -> Self {
-        SnapshotFiles {
-            trees: texts
-                .iter()
-                .map(|(name, text)| (name.clone(), parse_json(text).ok()))
-                .collect(),
-        }
+        let files: Vec<(&String, &String)> = texts.iter().collect();
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let chunk = files.len().div_ceil(threads).max(1);
+        let trees = std::thread::scope(|scope| {
+            let handles: Vec<_> = files
+                .chunks(chunk)
+                .map(|part| {
+                    scope.spawn(move || {
+                        part.iter()
+                            .map(|(name, text)| ((*name).clone(), parse_json(text).ok()))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                // A parser thread cannot panic on input (the parser never panics);
+                // should one die anyway, its files simply have no positions.
+                .flat_map(|h| h.join().unwrap_or_default())
+                .collect()
+        });
+        SnapshotFiles { trees }
     }
 
     /// The value at `pointer` in `file`, when the file is known.

@@ -160,12 +160,74 @@ pub fn relax_conditions(policy: &mut Policy, actions: &[String]) -> Vec<String> 
 }
 
 /// The tagging actions checked, and the resources each is tried on.
-struct Targets<'a> {
-    actions: Vec<(&'a Action, Vec<&'a crate::account::TaggedResource>)>,
+struct Targets {
+    actions: Vec<Target>,
     names: Vec<String>,
 }
 
-fn targets<'a>(account: &'a Account, catalog: &'a Catalog) -> Targets<'a> {
+/// One tagging action and the requests that change the managed tag with it: one per
+/// resource of its service (or one on `*`), built once for every principal.
+struct Target {
+    name: String,
+    requests: Vec<Request>,
+}
+
+impl Target {
+    fn new(
+        action: &Action,
+        resources: &[&crate::account::TaggedResource],
+        key: &str,
+        value: &str,
+    ) -> Self {
+        let catalog = Catalog::get();
+        let name = action.full_name();
+        let supports_tag_keys = catalog.action_supports_key(action, "aws:TagKeys");
+        let request_tag = format!("aws:RequestTag/{key}");
+        let supports_request_tag = catalog.action_supports_key(action, &request_tag);
+        // Whether the action carries `aws:ResourceTag/<k>` does not depend on `k`.
+        let supports_resource_tags =
+            catalog.action_supports_key(action, &format!("aws:ResourceTag/{key}"));
+        let base = {
+            let mut context = Context::new();
+            if supports_tag_keys {
+                context.set("aws:TagKeys", vec![key.to_string()]);
+            }
+            if supports_request_tag {
+                context.insert(&request_tag, value.to_string());
+            }
+            context
+        };
+        let requests = if resources.is_empty() || action.accepts_only_star() {
+            vec![Request {
+                action: name.clone(),
+                resource: "*".to_string(),
+                principal: None,
+                context: base,
+            }]
+        } else {
+            resources
+                .iter()
+                .map(|resource| {
+                    let mut context = base.clone();
+                    if supports_resource_tags {
+                        for (k, v) in &resource.tags {
+                            context.insert(&format!("aws:ResourceTag/{k}"), v.clone());
+                        }
+                    }
+                    Request {
+                        action: name.clone(),
+                        resource: resource.arn.clone(),
+                        principal: None,
+                        context,
+                    }
+                })
+                .collect()
+        };
+        Target { name, requests }
+    }
+}
+
+fn targets(account: &Account, catalog: &Catalog, key: &str, value: &str) -> Targets {
     let mut by_service: BTreeMap<&str, Vec<&crate::account::TaggedResource>> = BTreeMap::new();
     for resource in &account.resources {
         if let Some(service) = resource.arn.split(':').nth(2) {
@@ -175,7 +237,7 @@ fn targets<'a>(account: &'a Account, catalog: &'a Catalog) -> Targets<'a> {
     let mut actions = Vec::new();
     for name in ["tag:TagResources", "tag:UntagResources"] {
         if let Some(action) = catalog.action(name) {
-            actions.push((action, Vec::new()));
+            actions.push(Target::new(action, &[], key, value));
         }
     }
     for (service, resources) in &by_service {
@@ -183,10 +245,10 @@ fn targets<'a>(account: &'a Account, catalog: &'a Catalog) -> Targets<'a> {
             continue;
         };
         for action in service.actions.iter().filter(|a| a.access.tagging) {
-            actions.push((action, resources.clone()));
+            actions.push(Target::new(action, resources, key, value));
         }
     }
-    let names = actions.iter().map(|(a, _)| a.full_name()).collect();
+    let names = actions.iter().map(|t| t.name.clone()).collect();
     Targets { actions, names }
 }
 
@@ -276,6 +338,20 @@ fn principals<'a>(account: &'a Account, chalk_roles: &HashSet<String>) -> Vec<Pr
     all
 }
 
+/// Whether a policy uses `${...}` policy variables (which may name the caller).
+fn uses_variables(policy: &Policy) -> bool {
+    policy.supports_variables()
+        && policy.statements.iter().any(|s| {
+            s.resource
+                .iter()
+                .flat_map(|r| r.items.iter())
+                .any(|i| i.value.contains("${"))
+                || s.conditions
+                    .iter()
+                    .any(|c| c.values.iter().any(|v| v.value.contains("${")))
+        })
+}
+
 /// `tag-tamper-principal`: every principal other than Chalk's roles that can change the tag.
 pub fn check_tamper(
     account: &Account,
@@ -285,9 +361,9 @@ pub fn check_tamper(
     out: &mut Vec<Finding>,
 ) -> (usize, bool) {
     let catalog = Catalog::get();
-    let targets = targets(account, catalog);
     let key = &profile.managed_tag.key;
     let value = &profile.managed_tag.value;
+    let targets = targets(account, catalog, key, value);
     let mut parsed: HashMap<String, Option<Rc<(LoadedPolicy, Relaxed)>>> = HashMap::new();
     let mut incomplete = false;
     let mut count = 0;
@@ -336,50 +412,33 @@ pub fn check_tamper(
         let boundary_refs: Vec<&Policy> = boundary.iter().map(|rc| &rc.1.policy).collect();
         let set = CompiledPolicySet::new(&identity_refs, &boundary_refs);
 
+        // Policy variables may name the caller: give those sets the principal's ARN.
+        let with_principal = identity_refs
+            .iter()
+            .chain(&boundary_refs)
+            .any(|p| uses_variables(p));
         let mut hits: Vec<(String, Request)> = Vec::new();
-        for (action, resources) in &targets.actions {
-            let name = action.full_name();
+        for target in &targets.actions {
             if !identity_refs
                 .iter()
                 .flat_map(|p| p.statements.iter())
-                .any(|s| s.effect.value == Effect::Allow && action_list_covers(&s.action, &name))
+                .any(|s| {
+                    s.effect.value == Effect::Allow && action_list_covers(&s.action, &target.name)
+                })
             {
                 continue;
             }
-            let star = [None];
-            let tries: Box<dyn Iterator<Item = Option<&crate::account::TaggedResource>>> =
-                if resources.is_empty() || action.accepts_only_star() {
-                    Box::new(star.iter().copied())
+            let allowed = target.requests.iter().find_map(|request| {
+                if with_principal {
+                    let mut request = request.clone();
+                    request.principal = Some(principal.arn.to_string());
+                    (set.evaluate(&request) == Decision::Allow).then_some(request)
                 } else {
-                    Box::new(resources.iter().map(|r| Some(*r)))
-                };
-            for resource in tries {
-                let mut context = Context::new();
-                if catalog.action_supports_key(action, "aws:TagKeys") {
-                    context.set("aws:TagKeys", vec![key.clone()]);
+                    (set.evaluate(request) == Decision::Allow).then(|| request.clone())
                 }
-                let request_tag = format!("aws:RequestTag/{key}");
-                if catalog.action_supports_key(action, &request_tag) {
-                    context.insert(&request_tag, value.clone());
-                }
-                if let Some(resource) = resource {
-                    for (k, v) in &resource.tags {
-                        let resource_tag = format!("aws:ResourceTag/{k}");
-                        if catalog.action_supports_key(action, &resource_tag) {
-                            context.insert(&resource_tag, v.clone());
-                        }
-                    }
-                }
-                let request = Request {
-                    action: name.clone(),
-                    resource: resource.map_or_else(|| "*".to_string(), |r| r.arn.clone()),
-                    principal: Some(principal.arn.to_string()),
-                    context,
-                };
-                if set.evaluate(&request) == Decision::Allow {
-                    hits.push((name.clone(), request));
-                    break;
-                }
+            });
+            if let Some(request) = allowed {
+                hits.push((target.name.clone(), request));
             }
         }
         let Some((first, witness)) = hits.first() else {

@@ -3,6 +3,8 @@
 
 mod lint;
 mod output;
+pub mod permissions;
+pub mod snapshot;
 
 pub use output::{emit, new_report, read_sources, render, use_color};
 
@@ -48,6 +50,10 @@ pub enum Command {
     },
     /// Check policy documents for mistakes and risky grants.
     Lint(lint::LintArgs),
+    /// Read the live account and save it as snapshot files.
+    Snapshot(snapshot::SnapshotArgs),
+    /// Print the least-privilege IAM policy iamscope needs to read an account.
+    Permissions(permissions::PermissionsArgs),
 }
 
 /// `--format` values.
@@ -106,6 +112,8 @@ pub fn run(cli: &Cli) -> Result<Status, Error> {
             Ok(Status::Clean)
         }
         Command::Lint(args) => lint::run(cli, args),
+        Command::Snapshot(args) => snapshot::run(cli, args),
+        Command::Permissions(args) => permissions::run(cli, args),
     }
 }
 

@@ -13,6 +13,10 @@
 //!   `target/moto.url`; without either the test starts the server through the
 //!   script. When it cannot start, the tests fail under CI (`CI` set) and print
 //!   a loud SKIP otherwise.
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers outside `#[test]` functions panic on failed set-up"
+)]
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -233,11 +237,17 @@ fn isolated_env() {
 fn dummy_env() -> [(&'static str, &'static str); 6] {
     [
         ("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE"),
-        ("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
+        (
+            "AWS_SECRET_ACCESS_KEY",
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        ),
         ("AWS_REGION", "us-east-1"),
         ("AWS_EC2_METADATA_DISABLED", "true"),
         ("AWS_CONFIG_FILE", "/nonexistent/iamscope-test-config"),
-        ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/iamscope-test-credentials"),
+        (
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "/nonexistent/iamscope-test-credentials",
+        ),
     ]
 }
 
@@ -289,14 +299,21 @@ fn reads_every_page_of_authorization_details() {
     let second = account.role("second").unwrap();
     assert_eq!(second.inline[0].1.text, INLINE);
     assert_eq!(second.trust_policy.text, TRUST);
-    assert_eq!(second.boundary.as_deref(), Some("arn:aws:iam::111122223333:policy/boundary"));
+    assert_eq!(
+        second.boundary.as_deref(),
+        Some("arn:aws:iam::111122223333:policy/boundary")
+    );
     assert_eq!(second.tags.get("team").map(String::as_str), Some("data"));
     assert_eq!(account.users[0].groups, ["admins"]);
     // The customer policy keeps its default version, not the first listed.
-    let boundary = account.managed_policy("arn:aws:iam::111122223333:policy/boundary").unwrap();
+    let boundary = account
+        .managed_policy("arn:aws:iam::111122223333:policy/boundary")
+        .unwrap();
     assert_eq!(boundary.default_version_document.text, READ_ONLY_DOC);
     // The attached AWS managed policy is fetched on its own.
-    let aws = account.managed_policy("arn:aws:iam::aws:policy/ReadOnlyAccess").unwrap();
+    let aws = account
+        .managed_policy("arn:aws:iam::aws:policy/ReadOnlyAccess")
+        .unwrap();
     assert!(aws.is_aws_managed);
     assert_eq!(aws.default_version_id.as_deref(), Some("v7"));
     assert_eq!(aws.default_version_document.text, READ_ONLY_DOC);
@@ -310,8 +327,16 @@ fn reads_every_page_of_authorization_details() {
     assert_eq!(pages.len(), 2);
     assert!(!pages[0].body.contains("Marker"));
     assert!(pages[1].body.contains("Marker=page-2"));
-    assert!(pages[0].body.contains("Filter.member.1=Role"), "{}", pages[0].body);
-    assert!(!pages[0].body.contains("AWSManagedPolicy"), "{}", pages[0].body);
+    assert!(
+        pages[0].body.contains("Filter.member.1=Role"),
+        "{}",
+        pages[0].body
+    );
+    assert!(
+        !pages[0].body.contains("AWSManagedPolicy"),
+        "{}",
+        pages[0].body
+    );
     assert_eq!(read.calls.requests["GetAccountAuthorizationDetails"], 2);
     assert_eq!(read.calls.requests["GetPolicy"], 1);
     assert_eq!(read.calls.requests["GetPolicyVersion"], 1);
@@ -344,11 +369,18 @@ fn denied_tag_reads_make_the_read_incomplete() {
     let failure = &read.failures[0];
     assert_eq!(failure.operation, "GetResources");
     assert_eq!(failure.kind, FailureKind::Denied);
-    assert!(failure.error.contains("AccessDeniedException"), "{}", failure.error);
-    assert_eq!(failure.left_unread, "every resource tag in region `us-east-1`");
+    assert!(
+        failure.error.contains("AccessDeniedException"),
+        "{}",
+        failure.error
+    );
+    assert_eq!(
+        failure.left_unread,
+        "every resource tag in region `us-east-1`"
+    );
     // IAM was still read.
     assert_eq!(read.account.roles.len(), 2);
-    assert_eq!(read.account.incomplete, [failure.left_unread.clone()]);
+    assert_eq!(read.account.incomplete, std::slice::from_ref(&failure.left_unread));
 
     // The snapshot keeps the gap: loading it marks the account incomplete.
     let dir = temp_dir("denied");
@@ -395,22 +427,43 @@ fn stderr(output: &Output) -> String {
 #[test]
 fn snapshot_of_an_unreachable_endpoint_exits_incomplete() {
     // A port that was just free: nothing listens there.
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let dir = temp_dir("unreachable");
     let output = iamscope()
         .args(["snapshot", "--out"])
         .arg(&dir)
-        .args(["--endpoint-url", &format!("http://127.0.0.1:{port}"), "--max-attempts", "1"])
+        .args([
+            "--endpoint-url",
+            &format!("http://127.0.0.1:{port}"),
+            "--max-attempts",
+            "1",
+        ])
         .output()
         .unwrap();
     let text = stderr(&output);
     assert_eq!(output.status.code(), Some(3), "{text}");
     assert!(text.contains("incomplete"), "{text}");
-    assert!(text.contains("every IAM role, user, group and customer managed policy"), "{text}");
-    assert!(text.contains("every resource tag in region `us-east-1`"), "{text}");
-    assert!(!text.contains("wJalrXUtnFEMI"), "the secret key leaked: {text}");
+    assert!(
+        text.contains("every IAM role, user, group and customer managed policy"),
+        "{text}"
+    );
+    assert!(
+        text.contains("every resource tag in region `us-east-1`"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("wJalrXUtnFEMI"),
+        "the secret key leaked: {text}"
+    );
     let failures = std::fs::read_to_string(dir.join(FAILURES_FILE)).unwrap();
-    assert!(failures.contains("unreachable") || failures.contains("other"), "{failures}");
+    assert!(
+        failures.contains("unreachable") || failures.contains("other"),
+        "{failures}"
+    );
     assert!(!load_snapshot(&[dir]).unwrap().is_complete());
 }
 
@@ -430,7 +483,10 @@ fn snapshot_with_denied_tags_exits_3_unless_partial_is_allowed() {
     let output = run(&[]);
     let text = stderr(&output);
     assert_eq!(output.status.code(), Some(3), "{text}");
-    assert!(text.contains("GetResources in `us-east-1` was denied"), "{text}");
+    assert!(
+        text.contains("GetResources in `us-east-1` was denied"),
+        "{text}"
+    );
     let output = run(&["--allow-partial"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert!(dir.join(FAILURES_FILE).is_file());
@@ -541,10 +597,24 @@ for region in cfg["regions"]:
     sqs.create_queue(QueueName="chalk-" + p + "-queue", tags={"chalk.ai/managed-by": "chalk"})
     sqs.create_queue(QueueName=p + "-untagged-queue", tags={"owner": "web"})
 s3 = client("s3")
-s3.create_bucket(Bucket="chalk-" + p + "-bucket")
-s3.put_bucket_tagging(Bucket="chalk-" + p + "-bucket", Tagging={"TagSet": managed})
+bucket = "chalk-%s-%s-bucket" % (p, cfg["account"])
+s3.create_bucket(Bucket=bucket)
+s3.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": managed})
 print(json.dumps({"key": key["AccessKeyId"], "secret": key["SecretAccessKey"]}))
 "#;
+
+/// A moto account id no earlier run or other test used: moto keeps what
+/// earlier runs created for as long as it runs.
+fn fresh_account() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64;
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    format!("2{:011}", (nanos / 1000 + n * 7919) % 100_000_000_000)
+}
 
 struct Seeded {
     key: String,
@@ -559,9 +629,12 @@ fn seed(url: &str, account: &str, prefix: &str, others: usize) -> Seeded {
     let scoped = render("chalk:scoped-execution", &params).unwrap();
     let trust = render("chalk:trust", &params).unwrap();
     let mut drifted: serde_json::Value = serde_json::from_str(&scoped).unwrap();
-    drifted["Statement"].as_array_mut().unwrap().push(serde_json::json!({
-        "Sid": "Drift", "Effect": "Allow", "Action": "s3:*", "Resource": "*"
-    }));
+    drifted["Statement"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({
+            "Sid": "Drift", "Effect": "Allow", "Action": "s3:*", "Resource": "*"
+        }));
     let config = serde_json::json!({
         "url": url,
         "account": account,
@@ -599,7 +672,12 @@ fn snapshot_from_moto(url: &str, seeded: &Seeded, dir: &Path) -> Output {
         .env("AWS_SECRET_ACCESS_KEY", &seeded.secret)
         .args(["snapshot", "--out"])
         .arg(dir)
-        .args(["--endpoint-url", url, "--tag-regions", "us-east-1,eu-west-1"])
+        .args([
+            "--endpoint-url",
+            url,
+            "--tag-regions",
+            "us-east-1,eu-west-1",
+        ])
         .output()
         .unwrap()
 }
@@ -607,13 +685,17 @@ fn snapshot_from_moto(url: &str, seeded: &Seeded, dir: &Path) -> Output {
 #[test]
 fn snapshot_of_a_moto_account_holds_what_was_created() {
     let Some(url) = moto() else { return };
-    let account = "210000000001";
+    let account = fresh_account();
+    let account = account.as_str();
     let seeded = seed(url, account, "snap", 3);
     let dir = temp_dir("moto-snapshot");
     let output = snapshot_from_moto(url, &seeded, &dir);
     let text = stderr(&output);
     assert_eq!(output.status.code(), Some(0), "{text}");
-    assert!(!text.contains(&seeded.secret), "the secret key leaked: {text}");
+    assert!(
+        !text.contains(&seeded.secret),
+        "the secret key leaked: {text}"
+    );
     assert!(dir.join(IAM_FILE).is_file());
     assert!(dir.join("tags-us-east-1.json").is_file());
     assert!(dir.join("tags-eu-west-1.json").is_file());
@@ -626,7 +708,13 @@ fn snapshot_of_a_moto_account_holds_what_was_created() {
     roles.sort_unstable();
     assert_eq!(
         roles,
-        ["snap-chalk-drifted", "snap-chalk-scoped", "snap-other-0", "snap-other-1", "snap-other-2"]
+        [
+            "snap-chalk-drifted",
+            "snap-chalk-scoped",
+            "snap-other-0",
+            "snap-other-1",
+            "snap-other-2"
+        ]
     );
     // The documented policy comes back as it was put, as the same policy.
     let scoped = loaded.role("snap-chalk-scoped").unwrap();
@@ -639,7 +727,10 @@ fn snapshot_of_a_moto_account_holds_what_was_created() {
     .unwrap();
     let as_json = |text: &str| serde_json::from_str::<serde_json::Value>(text).unwrap();
     assert_eq!(as_json(&scoped.inline[0].1.text), as_json(&expected));
-    assert!(scoped.trust_policy.text.contains("754784422779:role/chalk-api-server"));
+    assert!(scoped
+        .trust_policy
+        .text
+        .contains("754784422779:role/chalk-api-server"));
     assert!(scoped.trust_policy.text.contains("chalk-external-id-1234"));
     let drifted = loaded.role("snap-chalk-drifted").unwrap();
     assert!(drifted.inline[0].1.text.contains("\"Drift\""));
@@ -647,27 +738,47 @@ fn snapshot_of_a_moto_account_holds_what_was_created() {
     let other = loaded.role("snap-other-0").unwrap();
     assert_eq!(other.attached.len(), 2);
     for arn in &other.attached {
-        let policy = loaded.managed_policy(arn).unwrap_or_else(|| panic!("{arn} missing"));
-        assert!(policy.default_version_document.text.contains("Statement"), "{arn}");
+        let policy = loaded
+            .managed_policy(arn)
+            .unwrap_or_else(|| panic!("{arn} missing"));
+        assert!(
+            policy.default_version_document.text.contains("Statement"),
+            "{arn}"
+        );
     }
     assert!(loaded
         .managed_policy("arn:aws:iam::aws:policy/ReadOnlyAccess")
         .is_some_and(|p| p.is_aws_managed));
     // Only attached AWS policies, not the ~1,500 moto loads.
-    assert!(loaded.managed_policies.len() <= 2, "{}", loaded.managed_policies.len());
+    assert!(
+        loaded.managed_policies.len() <= 2,
+        "{}",
+        loaded.managed_policies.len()
+    );
     assert_eq!(loaded.role("snap-other-1").unwrap().tags["team"], "data");
 
     // Tagged and mistagged resources of both regions, the bucket once.
     let tag = |arn_part: &str| -> Option<String> {
-        let found: Vec<_> = loaded.resources.iter().filter(|r| r.arn.ends_with(arn_part)).collect();
+        let found: Vec<_> = loaded
+            .resources
+            .iter()
+            .filter(|r| r.arn.ends_with(arn_part))
+            .collect();
         assert!(found.len() <= 1, "{arn_part} listed {} times", found.len());
-        found.first().map(|r| r.tags.get("chalk.ai/managed-by").cloned().unwrap_or_default())
+        found.first().map(|r| {
+            r.tags
+                .get("chalk.ai/managed-by")
+                .cloned()
+                .unwrap_or_default()
+        })
     };
     for region in ["us-east-1", "eu-west-1"] {
         let table = format!("dynamodb:{region}:{account}:table/chalk-snap-features");
         let found = loaded.resources.iter().find(|r| r.arn.contains(&table));
         assert_eq!(
-            found.and_then(|r| r.tags.get("chalk.ai/managed-by")).map(String::as_str),
+            found
+                .and_then(|r| r.tags.get("chalk.ai/managed-by"))
+                .map(String::as_str),
             Some("chalk"),
             "{table} in {:?}",
             loaded.resources.iter().map(|r| &r.arn).collect::<Vec<_>>()
@@ -675,32 +786,44 @@ fn snapshot_of_a_moto_account_holds_what_was_created() {
         let mistagged = format!("dynamodb:{region}:{account}:table/chalk-snap-mistagged");
         let found = loaded.resources.iter().find(|r| r.arn.contains(&mistagged));
         assert_eq!(
-            found.and_then(|r| r.tags.get("chalk.ai/managed-by")).map(String::as_str),
+            found
+                .and_then(|r| r.tags.get("chalk.ai/managed-by"))
+                .map(String::as_str),
             Some("someone-else")
         );
         let queue = format!("sqs:{region}:{account}:chalk-snap-queue");
-        assert!(loaded.resources.iter().any(|r| r.arn.contains(&queue)), "{queue}");
+        assert!(
+            loaded.resources.iter().any(|r| r.arn.contains(&queue)),
+            "{queue}"
+        );
     }
-    assert_eq!(tag(":::chalk-snap-bucket").as_deref(), Some("chalk"));
+    assert_eq!(
+        tag(&format!(":::chalk-snap-{account}-bucket")).as_deref(),
+        Some("chalk")
+    );
 }
 
 #[test]
 fn snapshot_of_a_moto_account_is_refused_when_tags_are_denied() {
     // moto answers IAM, and the fake server stands in for a tagging API that denies.
     let Some(url) = moto() else { return };
-    let seeded = seed(url, "210000000002", "deny", 0);
+    let account = fresh_account();
+    let seeded = seed(url, &account, "deny", 0);
     let moto_url = url.to_string();
     let (proxy, _) = fake_server(move |seen| {
         if seen.target.contains("GetResources") {
             return tags_denied();
         }
-        forward(&moto_url, "210000000002", seen)
+        forward(&moto_url, &account, seen)
     });
     let dir = temp_dir("moto-denied");
     let output = snapshot_from_moto(&proxy, &seeded, &dir);
     let text = stderr(&output);
     assert_eq!(output.status.code(), Some(3), "{text}");
-    assert!(text.contains("every resource tag in region `eu-west-1`"), "{text}");
+    assert!(
+        text.contains("every resource tag in region `eu-west-1`"),
+        "{text}"
+    );
     let loaded = load_snapshot(&[dir]).unwrap();
     assert_eq!(loaded.incomplete.len(), 2, "{:?}", loaded.incomplete);
     assert!(loaded.role("deny-chalk-scoped").is_some());

@@ -259,7 +259,14 @@ pub fn read(options: &LiveOptions) -> LiveRead {
                 error: format!("cannot start the async runtime: {err}"),
                 left_unread: "the whole account".to_string(),
             };
-            finish(Vec::new(), Vec::new(), vec![failure], Stats::default(), Instant::now(), Vec::new())
+            finish(
+                Vec::new(),
+                Vec::new(),
+                vec![failure],
+                Stats::default(),
+                Instant::now(),
+                Vec::new(),
+            )
         }
     }
 }
@@ -419,7 +426,12 @@ async fn read_authorization_details(
                         "IAM roles, users, groups and customer managed policies after page {read}"
                     )
                 };
-                failures.push(failure(GET_ACCOUNT_AUTHORIZATION_DETAILS, region, &err, left_unread));
+                failures.push(failure(
+                    GET_ACCOUNT_AUTHORIZATION_DETAILS,
+                    region,
+                    &err,
+                    left_unread,
+                ));
                 break;
             }
         }
@@ -494,7 +506,11 @@ fn attached_arns(page: &Value) -> BTreeSet<String> {
     let mut arns = BTreeSet::new();
     for list in ["RoleDetailList", "UserDetailList", "GroupDetailList"] {
         for entity in page[list].as_array().into_iter().flatten() {
-            for attached in entity["AttachedManagedPolicies"].as_array().into_iter().flatten() {
+            for attached in entity["AttachedManagedPolicies"]
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
                 if let Some(arn) = attached["PolicyArn"].as_str() {
                     arns.insert(arn.to_string());
                 }

@@ -58,7 +58,10 @@ pub fn write_snapshot(
     std::fs::create_dir_all(dir).map_err(io_err(dir))?;
     for entry in std::fs::read_dir(dir).map_err(io_err(dir))? {
         let path = entry.map_err(io_err(dir))?.path();
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
         let ours = name == IAM_FILE
             || name == FAILURES_FILE
             || (name.starts_with("tags-") && name.ends_with(".json"));
@@ -256,7 +259,10 @@ mod tests {
             "not json at all",
         ] {
             let encoded = encode_document(text);
-            assert!(!encoded.contains('{') && !encoded.contains(' '), "{encoded}");
+            assert!(
+                !encoded.contains('{') && !encoded.contains(' '),
+                "{encoded}"
+            );
             assert_eq!(decode_document(&encoded), text);
         }
     }
@@ -276,7 +282,13 @@ mod tests {
         let groups = by_region(&resources, &regions);
         let arns = |i: usize| -> Vec<&str> { groups[i].1.iter().map(|r| r.arn.as_str()).collect() };
         assert_eq!(groups[0].0, "us-east-1");
-        assert_eq!(arns(0), ["arn:aws:s3:::bucket", "arn:aws:dynamodb:us-east-1:123456789012:table/t"]);
+        assert_eq!(
+            arns(0),
+            [
+                "arn:aws:s3:::bucket",
+                "arn:aws:dynamodb:us-east-1:123456789012:table/t"
+            ]
+        );
         assert_eq!(groups[1].0, "eu-west-1");
         assert_eq!(arns(1), ["arn:aws:sqs:eu-west-1:123456789012:q"]);
     }

@@ -76,11 +76,7 @@ pub fn run(_cli: &Cli, args: &SnapshotArgs) -> Result<Status, Error> {
             source: err.source,
         })?;
     eprintln!("{}", summary(&read));
-    eprintln!(
-        "wrote {} files to `{}`",
-        files.len(),
-        args.out.display()
-    );
+    eprintln!("wrote {} files to `{}`", files.len(), args.out.display());
     if read.is_complete() {
         return Ok(Status::Clean);
     }

@@ -39,10 +39,8 @@ fn every_called_operation_is_in_the_read_operations() {
 
 #[test]
 fn committed_policy_is_the_printed_policy() {
-    let committed: Value = serde_json::from_str(include_str!(
-        "../../../docs/iam-policy-for-iamscope.json"
-    ))
-    .unwrap();
+    let committed: Value =
+        serde_json::from_str(include_str!("../../../docs/iam-policy-for-iamscope.json")).unwrap();
     assert_eq!(committed, read_policy());
     let actions = committed["Statement"][0]["Action"].as_array().unwrap();
     for op in READ_OPERATIONS {
@@ -51,7 +49,10 @@ fn committed_policy_is_the_printed_policy() {
     // Read-only: nothing but Get/List/Describe.
     for action in actions {
         let name = action.as_str().unwrap().split(':').nth(1).unwrap();
-        assert!(name.starts_with("Get") || name.starts_with("List"), "{name}");
+        assert!(
+            name.starts_with("Get") || name.starts_with("List"),
+            "{name}"
+        );
     }
 }
 

@@ -332,6 +332,7 @@ fn reads_every_page_of_authorization_details() {
         "{}",
         pages[0].body
     );
+    assert!(pages[0].body.contains("MaxItems=1000"), "{}", pages[0].body);
     assert!(
         !pages[0].body.contains("AWSManagedPolicy"),
         "{}",
@@ -380,7 +381,10 @@ fn denied_tag_reads_make_the_read_incomplete() {
     );
     // IAM was still read.
     assert_eq!(read.account.roles.len(), 2);
-    assert_eq!(read.account.incomplete, std::slice::from_ref(&failure.left_unread));
+    assert_eq!(
+        read.account.incomplete,
+        std::slice::from_ref(&failure.left_unread)
+    );
 
     // The snapshot keeps the gap: loading it marks the account incomplete.
     let dir = temp_dir("denied");

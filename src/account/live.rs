@@ -151,6 +151,13 @@ impl fmt::Debug for LiveOptions {
 /// IAM is global and signs in `us-east-1`.
 pub const FALLBACK_REGION: &str = "us-east-1";
 
+/// Items per `GetAccountAuthorizationDetails` page: the most IAM allows (the
+/// default is 100), so an account of E entities costs about E / 1000 calls.
+pub const GAAD_PAGE_SIZE: i32 = 1000;
+
+/// Resources per `GetResources` page: the most the tagging API allows.
+pub const TAGS_PAGE_SIZE: i32 = 100;
+
 /// The default number of attempts per call.
 pub const DEFAULT_MAX_ATTEMPTS: u32 = 8;
 
@@ -405,6 +412,7 @@ async fn read_authorization_details(
         .filter(EntityType::User)
         .filter(EntityType::Group)
         .filter(EntityType::LocalManagedPolicy)
+        .max_items(GAAD_PAGE_SIZE)
         .into_paginator()
         .send();
     let mut read = 0_u64;
@@ -582,7 +590,11 @@ async fn read_tags(
 ) -> (Value, Option<ReadFailure>) {
     let mut mappings = Vec::new();
     let mut failure_seen = None;
-    let mut pages = client.get_resources().into_paginator().send();
+    let mut pages = client
+        .get_resources()
+        .resources_per_page(TAGS_PAGE_SIZE)
+        .into_paginator()
+        .send();
     let mut read = 0_u64;
     while let Some(page) = pages.next().await {
         stats.request(GET_RESOURCES.name);

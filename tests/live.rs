@@ -859,3 +859,27 @@ fn forward(url: &str, account: &str, seen: &Seen) -> Answer {
         .unwrap_or(502);
     (status, "text/xml", body.to_string())
 }
+
+#[test]
+fn snapshot_assumes_the_audit_role_when_asked() {
+    let Some(url) = moto() else { return };
+    let account = fresh_account();
+    let seeded = seed(url, &account, "assume", 0);
+    let dir = temp_dir("moto-assume");
+    let role = format!("arn:aws:iam::{account}:role/assume-chalk-scoped");
+    let output = iamscope()
+        .env("AWS_ACCESS_KEY_ID", &seeded.key)
+        .env("AWS_SECRET_ACCESS_KEY", &seeded.secret)
+        .args(["snapshot", "--out"])
+        .arg(&dir)
+        .args(["--endpoint-url", url, "--role-arn", &role])
+        .args(["--external-id", "chalk-external-id-1234"])
+        .output()
+        .unwrap();
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    assert!(!text.contains("chalk-external-id-1234"), "{text}");
+    let loaded = load_snapshot(&[dir]).unwrap();
+    assert_eq!(loaded.account_id.as_deref(), Some(account.as_str()));
+    assert!(loaded.role("assume-chalk-drifted").is_some());
+}

@@ -8,7 +8,9 @@
 
 mod decode;
 mod error;
+pub mod live;
 mod snapshot;
+pub mod write;
 
 use std::collections::BTreeMap;
 
@@ -30,6 +32,10 @@ pub struct Account {
     pub managed_policies: Vec<ManagedPolicy>,
     /// Resources with their tags, from the tagging API.
     pub resources: Vec<TaggedResource>,
+    /// What the read that made this account could not read (a live read's
+    /// failures, or a snapshot's `iamscope-read-failures.json`). Non-empty
+    /// means incomplete: an audit of it must not come back clean.
+    pub incomplete: Vec<String>,
 }
 
 impl Account {
@@ -43,6 +49,11 @@ impl Account {
     /// The managed policy with ARN `arn`.
     pub fn managed_policy(&self, arn: &str) -> Option<&ManagedPolicy> {
         self.managed_policies.iter().find(|p| p.arn == arn)
+    }
+
+    /// Whether everything was read.
+    pub fn is_complete(&self) -> bool {
+        self.incomplete.is_empty()
     }
 
     /// The tagged resource with ARN `arn`.

@@ -107,6 +107,7 @@ impl Builder {
             && file.groups.is_none()
             && file.policies.is_none()
             && file.tag_mappings.is_none()
+            && file.read_failures.is_none()
         {
             return Err(SnapshotError::UnknownKind {
                 path: path.to_string(),
@@ -220,6 +221,11 @@ impl Builder {
                 name: raw.name,
                 arn: raw.arn,
             });
+        }
+
+        // A live read that failed in part wrote what it could not read.
+        for raw in file.read_failures.into_iter().flatten() {
+            self.account.incomplete.push(raw.left_unread);
         }
 
         for raw in file.tag_mappings.into_iter().flatten() {
@@ -426,6 +432,15 @@ struct RawFile {
     policies: Option<Vec<RawPolicy>>,
     #[serde(rename = "ResourceTagMappingList")]
     tag_mappings: Option<Vec<RawTagMapping>>,
+    #[serde(rename = "IamscopeReadFailures")]
+    read_failures: Option<Vec<RawReadFailure>>,
+}
+
+#[derive(Deserialize)]
+#[serde(expecting = "a read failure object with `LeftUnread`")]
+struct RawReadFailure {
+    #[serde(rename = "LeftUnread")]
+    left_unread: String,
 }
 
 #[derive(Deserialize)]

@@ -9,7 +9,9 @@ pub mod gate;
 mod k8s;
 mod lint;
 mod output;
+pub mod permissions;
 pub mod policy_input;
+pub mod snapshot;
 
 pub use output::{emit, new_report, read_sources, render, use_color};
 
@@ -79,6 +81,10 @@ pub enum Command {
     K8sAudit(k8s::K8sAuditArgs),
     /// Compare Chalk's roles in an account snapshot with Chalk's documented roles.
     Audit(audit::AuditArgs),
+    /// Read the live account and save it as snapshot files.
+    Snapshot(snapshot::SnapshotArgs),
+    /// Print the least-privilege IAM policy iamscope needs to read an account.
+    Permissions(permissions::PermissionsArgs),
 }
 
 /// `--format` values.
@@ -142,6 +148,8 @@ pub fn run(cli: &Cli) -> Result<Status, Error> {
         Command::Baseline(args) => baseline::run(cli, args),
         Command::K8sAudit(args) => k8s::run(cli, args),
         Command::Audit(args) => audit::run(cli, args),
+        Command::Snapshot(args) => snapshot::run(cli, args),
+        Command::Permissions(args) => permissions::run(cli, args),
     }
 }
 

@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{new_report, read_sources, render, Cli};
-use crate::account::load_snapshot;
+use crate::account::live::{self, LiveOptions, DEFAULT_MAX_ATTEMPTS};
+use crate::account::{load_snapshot, Account};
 use crate::audit::source::split_origin;
 use crate::audit::{audit, AuditOptions};
 use crate::baseline::builtin_profile;
@@ -18,8 +19,21 @@ use crate::report::Report;
 pub struct AuditArgs {
     /// Snapshot files or directories: `aws iam get-account-authorization-details`
     /// and `aws resourcegroupstaggingapi get-resources` output.
-    #[arg(long, num_args = 1.., value_name = "PATH", required_unless_present = "kubernetes")]
+    #[arg(
+        long,
+        num_args = 1..,
+        value_name = "PATH",
+        required_unless_present_any = ["kubernetes", "live"],
+        conflicts_with = "live"
+    )]
     pub snapshot: Vec<PathBuf>,
+    /// Read the account itself through the AWS API (read-only calls; see
+    /// `iamscope permissions`) instead of a snapshot.
+    #[arg(long)]
+    pub live: bool,
+    /// How to reach the live account (with `--live`).
+    #[command(flatten)]
+    pub reach: LiveReach,
     /// Kubernetes RBAC to audit too (or alone): `kubectl get clusterroles,roles,
     /// clusterrolebindings,rolebindings -A -o json` output or manifests; `-` reads stdin.
     #[arg(long, num_args = 1.., value_name = "FILE")]
@@ -56,13 +70,62 @@ fn parse_role(text: &str) -> Result<(String, String), String> {
     }
 }
 
+/// How `audit --live` reaches the account. The deployment's `--region` is also the
+/// region of the IAM calls and, without `--tag-regions`, of the tag scan.
+#[derive(Debug, Args)]
+pub struct LiveReach {
+    /// A named profile from the AWS config files (default: the SDK's default chain).
+    #[arg(
+        long = "profile",
+        id = "aws_profile",
+        value_name = "NAME",
+        requires = "live"
+    )]
+    pub aws_profile: Option<String>,
+    /// Regions whose resource tags are read, comma-separated.
+    #[arg(
+        long,
+        value_name = "REGION,...",
+        value_delimiter = ',',
+        requires = "live"
+    )]
+    pub tag_regions: Vec<String>,
+    /// An audit role to assume before reading.
+    #[arg(long, value_name = "ARN", requires = "live")]
+    pub role_arn: Option<String>,
+    /// The external id the audit role's trust policy requires.
+    #[arg(long, value_name = "ID", requires = "role_arn")]
+    pub role_external_id: Option<String>,
+    /// Send requests to this endpoint (a local test server) instead of AWS.
+    #[arg(long, value_name = "URL", requires = "live")]
+    pub endpoint_url: Option<String>,
+    /// Attempts per call, retries on throttling included.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_ATTEMPTS)]
+    pub max_attempts: u32,
+}
+
 /// Runs the audit and reports.
 pub fn run(cli: &Cli, args: &AuditArgs) -> Result<Status, Error> {
     let mut report = new_report("audit");
-    let complete = if args.snapshot.is_empty() {
+    let complete = if args.live {
+        let read = live::read(&LiveOptions {
+            profile: args.reach.aws_profile.clone(),
+            region: args.region.clone(),
+            tag_regions: args.reach.tag_regions.clone(),
+            role_arn: args.reach.role_arn.clone(),
+            external_id: args.reach.role_external_id.clone(),
+            endpoint_url: args.reach.endpoint_url.clone(),
+            max_attempts: args.reach.max_attempts,
+            progress: true,
+        });
+        report.notes.push(super::snapshot::summary(&read));
+        audit_account(args, read.account, &BTreeMap::new(), &mut report)?
+    } else if args.snapshot.is_empty() {
         true
     } else {
-        audit_account(args, &mut report)?
+        let account = load_snapshot(&args.snapshot)?;
+        let texts = snapshot_texts(&account, &args.snapshot);
+        audit_account(args, account, &texts, &mut report)?
     };
     if !args.kubernetes.is_empty() {
         let sources = read_sources(&args.kubernetes)?;
@@ -79,10 +142,8 @@ pub fn run(cli: &Cli, args: &AuditArgs) -> Result<Status, Error> {
     ))
 }
 
-/// Audits the AWS snapshot into `report`; returns whether everything was read.
-fn audit_account(args: &AuditArgs, report: &mut Report) -> Result<bool, Error> {
-    let account = load_snapshot(&args.snapshot)?;
-    // The texts of every file the account was read from, to locate findings.
+/// The texts of every file the account was read from, to locate findings.
+fn snapshot_texts(account: &Account, paths: &[PathBuf]) -> BTreeMap<String, String> {
     let mut texts: BTreeMap<String, String> = BTreeMap::new();
     let origins = account
         .roles
@@ -107,7 +168,7 @@ fn audit_account(args: &AuditArgs, report: &mut Report) -> Result<bool, Error> {
                 .flat_map(|g| g.inline.iter().map(|(_, t)| &t.origin)),
         );
     let mut names: Vec<String> = origins.map(|o| split_origin(o).0.to_string()).collect();
-    names.extend(snapshot_files(&args.snapshot));
+    names.extend(snapshot_files(paths));
     names.sort();
     names.dedup();
     for name in names {
@@ -115,6 +176,16 @@ fn audit_account(args: &AuditArgs, report: &mut Report) -> Result<bool, Error> {
             texts.insert(name, text);
         }
     }
+    texts
+}
+
+/// Audits the account into `report`; returns whether everything was read.
+fn audit_account(
+    args: &AuditArgs,
+    account: Account,
+    texts: &BTreeMap<String, String>,
+    report: &mut Report,
+) -> Result<bool, Error> {
     let profile = builtin_profile("chalk").ok_or_else(|| Error::Read {
         path: "rules/chalk/profile.toml".to_string(),
         source: std::io::Error::new(
@@ -129,7 +200,7 @@ fn audit_account(args: &AuditArgs, report: &mut Report) -> Result<bool, Error> {
         log_group: args.log_group.clone(),
         role_kinds: args.roles.clone(),
     };
-    let outcome = audit(&account, &texts, &profile, &options)?;
+    let outcome = audit(&account, texts, &profile, &options)?;
     report.extra.insert("audit".into(), outcome.summary_json());
     report.headline.extend(outcome.summary_lines());
     report.headline.extend(
@@ -146,9 +217,14 @@ fn audit_account(args: &AuditArgs, report: &mut Report) -> Result<bool, Error> {
     }
     report.extend_findings(outcome.findings);
     for (name, text) in texts {
-        report.add_source(name, text);
+        report.add_source(name.clone(), text.clone());
     }
-    Ok(outcome.complete)
+    // What the read of the account itself left out (a live read's failed calls, or
+    // a snapshot that recorded them): such an audit is never clean.
+    for gap in &account.incomplete {
+        report.notes.push(format!("not read: {gap}"));
+    }
+    Ok(outcome.complete && account.is_complete())
 }
 
 /// Every JSON file a snapshot path names (a directory's `*.json` files).

@@ -10,6 +10,7 @@ mod k8s;
 mod lint;
 mod output;
 pub mod policy_input;
+mod repo_diff;
 
 pub use output::{emit, new_report, read_sources, render, use_color};
 

@@ -62,6 +62,11 @@ pub(super) struct Pair {
     /// What the document is: decides the lint quota, and trust policies are not
     /// compared (the comparison covers identity policies).
     pub kind: PolicyType,
+    /// Whether to compare the two sides (not for trust policies, which the
+    /// comparison of identity policies does not cover, nor for data sources).
+    pub compare: bool,
+    /// Whether to lint the head (not for AWS managed policies).
+    pub lint: bool,
     /// The base text.
     pub old: PlanText,
     /// The head text.
@@ -107,12 +112,14 @@ impl Tree {
     }
 }
 
-/// A JSON object with a `Statement` member: a policy document, valid or not
-/// (an invalid one is linted). Other JSON (package manifests, fixtures) is skipped.
+/// A JSON object with a `Statement` member is a policy document; so is text that
+/// is not valid JSON but mentions `"Statement"` (a broken policy, which lint
+/// reports). Other JSON (package manifests, fixtures) is skipped.
 pub(super) fn is_policy_document(text: &str) -> bool {
-    serde_json::from_str::<serde_json::Value>(text)
-        .ok()
-        .is_some_and(|v| v.get("Statement").is_some())
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(value) => value.get("Statement").is_some(),
+        Err(_) => text.contains("\"Statement\""),
+    }
 }
 
 fn is_json_name(name: &str) -> bool {
@@ -253,6 +260,8 @@ pub(super) fn pair_trees(base: &Tree, head: &Tree) -> Vec<Pair> {
                 name: name.clone(),
                 role: None,
                 kind: PolicyType::Managed,
+                compare: true,
+                lint: true,
                 old: side(base),
                 new: side(head),
             }
@@ -279,10 +288,12 @@ fn pairs_from_plan(path: &str, findings: &mut Vec<Finding>) -> Result<Vec<Pair>,
             name: d.name,
             role: d.role,
             kind: match d.kind {
-                DocumentKind::Managed => PolicyType::Managed,
+                DocumentKind::Managed | DocumentKind::DataSource => PolicyType::Managed,
                 DocumentKind::Inline => PolicyType::Inline,
                 DocumentKind::Trust => PolicyType::Trust,
             },
+            compare: !matches!(d.kind, DocumentKind::Trust | DocumentKind::DataSource),
+            lint: true,
             old: d.before,
             new: d.after,
         })
@@ -313,6 +324,9 @@ fn pairs_from_plan(path: &str, findings: &mut Vec<Finding>) -> Result<Vec<Pair>,
             name: attachment.address,
             role: attachment.role,
             kind: PolicyType::Managed,
+            compare: true,
+            // AWS's own documents: their lint findings are not the change's.
+            lint: false,
             old: document(&attachment.before),
             new: document(&attachment.after),
         });
@@ -383,6 +397,9 @@ impl Review<'_> {
         let PlanText::Known(new) = &pair.new else {
             return Vec::new();
         };
+        if !pair.lint {
+            return Vec::new();
+        }
         let head = lint_sources(
             &[SourceFile::new(pair.name.clone(), new.clone())],
             pair.kind,
@@ -421,8 +438,11 @@ impl Review<'_> {
             _ => None,
         };
         let mut summary = state.to_owned();
-        if pair.kind == PolicyType::Trust {
-            summary.push_str(", trust policy (linted, not compared)");
+        if !pair.compare {
+            summary.push_str(match pair.kind {
+                PolicyType::Trust => ", trust policy (linted, not compared)",
+                _ => ", policy document data source (linted, not compared)",
+            });
         } else {
             match &pair.new {
                 PlanText::Unknown => {
@@ -686,6 +706,7 @@ mod tests {
         ));
         assert!(!is_policy_document(r#"{"name":"package"}"#));
         assert!(!is_policy_document("not json"));
+        assert!(is_policy_document(r#"{"Statement": [,]}"#));
     }
 
     #[test]

@@ -35,6 +35,9 @@ pub enum DocumentKind {
     Inline,
     /// A role trust policy (`assume_role_policy`).
     Trust,
+    /// The rendered `json` of an `aws_iam_policy_document` data source: it grants
+    /// nothing by itself (the resource that uses it is compared), so it is linted only.
+    DataSource,
 }
 
 /// One policy document in the plan.
@@ -213,7 +216,7 @@ fn extract_change(change: &Value, out: &mut PlanPolicies) {
         }
         ("data", "aws_iam_policy_document") => {
             out.documents
-                .push(document("json", DocumentKind::Managed, None, ""));
+                .push(document("json", DocumentKind::DataSource, None, ""));
         }
         _ => {}
     }
@@ -281,7 +284,7 @@ fn prior_data_sources(module: &Value, out: &mut PlanPolicies) {
             name: address.to_owned(),
             address: address.to_owned(),
             role: None,
-            kind: DocumentKind::Managed,
+            kind: DocumentKind::DataSource,
             before: PlanText::Absent,
             after: text_of(values, "json", None),
         });

@@ -168,3 +168,22 @@ fn rejects_json_that_is_not_a_plan() {
         run.stderr
     );
 }
+
+#[test]
+fn sarif_of_a_plan_names_resource_addresses_and_matches_the_schema() {
+    let mut args: Vec<&str> = CHALK_PLAN[..CHALK_PLAN.len() - 1].to_vec();
+    args.push("sarif");
+    let run = run(&args);
+    crate::sarif_schema::assert_valid_sarif(&run.stdout);
+    let sarif: Value = serde_json::from_str(&run.stdout).unwrap();
+    let uris: Vec<&str> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str())
+        .collect();
+    assert!(
+        uris.contains(&"aws_iam_role_policy.chalk_scoped"),
+        "{uris:?}"
+    );
+}

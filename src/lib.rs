@@ -18,3 +18,4 @@ pub mod lint;
 pub mod policy;
 pub mod registry;
 pub mod report;
+pub mod terraform;

@@ -1,6 +1,7 @@
 //! `iamscope diff`: the exact difference in access between two policy sets.
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 use clap::Args;
 use serde_json::{json, Map, Value};
@@ -43,6 +44,30 @@ pub struct DiffArgs {
     /// comparison cannot be proved (fail closed).
     #[arg(long)]
     pub fail_on_new_access: bool,
+    /// Compare every policy file under this directory (the base of a change)
+    /// with the same paths under `--head-dir`.
+    #[arg(long, value_name = "DIR", requires = "head_dir")]
+    pub base_dir: Option<PathBuf>,
+    /// The head of a change compared with `--base-dir`.
+    #[arg(long, value_name = "DIR", requires = "base_dir")]
+    pub head_dir: Option<PathBuf>,
+    /// Compare every policy file of this git revision with `--git-head` (or the
+    /// working tree). Run inside the repository.
+    #[arg(long, value_name = "REF", conflicts_with_all = ["base_dir", "head_dir"])]
+    pub git_base: Option<String>,
+    /// The head revision compared with `--git-base`; the working tree when absent.
+    #[arg(long, value_name = "REF", requires = "git_base")]
+    pub git_head: Option<String>,
+    /// Compare the IAM policies before and after a Terraform plan: the JSON of
+    /// `terraform show -json PLAN`.
+    #[arg(long, value_name = "PLAN", conflicts_with_all = ["base_dir", "head_dir", "git_base"])]
+    pub terraform_plan: Option<String>,
+    /// With `--base-dir`, `--git-base` or `--terraform-plan`: compare the files
+    /// (or Terraform addresses and role names) matching PATTERN with a documented
+    /// policy, rendered with the parameter flags (repeatable;
+    /// `'*chalk*scoped*=chalk:scoped-execution'`).
+    #[arg(long, value_name = "PATTERN=POLICY-ID")]
+    pub documented: Vec<String>,
     /// Parameters of documented policies.
     #[command(flatten)]
     pub params: ParamArgs,
@@ -74,6 +99,9 @@ fn usage(message: &str) -> Error {
 
 /// Compares the two sides and reports every difference.
 pub fn run(cli: &Cli, args: &DiffArgs) -> Result<Status, Error> {
+    if super::repo_diff::wanted(args) {
+        return super::repo_diff::run(cli, args);
+    }
     let (old_args, new_args) = args.sides()?;
     let mut loader = Loader::new();
     let old_identity = loader.load_all(&old_args, &args.params)?;
@@ -81,38 +109,16 @@ pub fn run(cli: &Cli, args: &DiffArgs) -> Result<Status, Error> {
     let new_identity = loader.load_all(&new_args, &args.params)?;
     let new_boundaries = loader.load_all(&args.new_boundary, &args.params)?;
 
-    let (oi, ob, ni, nb) = (
-        refs(&old_identity),
-        refs(&old_boundaries),
-        refs(&new_identity),
-        refs(&new_boundaries),
-    );
-    let catalog = Catalog::get();
-    let comparison = compare(
-        PolicySet {
-            identity: &oi,
-            boundaries: &ob,
-        },
-        PolicySet {
-            identity: &ni,
-            boundaries: &nb,
-        },
-        catalog,
-    );
-    let ctx = DiffContext {
-        old: Sides {
+    let (comparison, findings) = compare_loaded(
+        Sides {
             identity: &old_identity,
             boundaries: &old_boundaries,
         },
-        new: Sides {
+        Sides {
             identity: &new_identity,
             boundaries: &new_boundaries,
         },
-        old_eval: CompiledPolicySet::new(&oi, &ob),
-        new_eval: CompiledPolicySet::new(&ni, &nb),
-        key_names: key_names(oi.iter().chain(&ob).chain(&ni).chain(&nb).copied()),
-    };
-
+    );
     let mut report = new_report("diff");
     report
         .extra
@@ -128,10 +134,6 @@ pub fn run(cli: &Cli, args: &DiffArgs) -> Result<Status, Error> {
             "requests_evaluated": comparison.requests_evaluated,
         }),
     );
-    let mut findings: Vec<Finding> = Vec::new();
-    findings.extend(comparison.added.iter().map(|d| ctx.added(d)));
-    findings.extend(comparison.removed.iter().map(|d| ctx.removed(d)));
-    findings.extend(comparison.unproven.iter().map(|u| ctx.unproven(u)));
     report.extend_findings(findings);
     if !comparison.unproven.is_empty() {
         report.notes.push(format!(
@@ -155,6 +157,40 @@ pub fn run(cli: &Cli, args: &DiffArgs) -> Result<Status, Error> {
         args.fail_on_new_access,
         !comparison.added.is_empty() || !comparison.unproven.is_empty(),
     ))
+}
+
+/// Compares two loaded sides exactly and builds one finding per difference (with a
+/// witness and the responsible statements) and per unproven part.
+pub(super) fn compare_loaded(old: Sides<'_>, new: Sides<'_>) -> (Comparison, Vec<Finding>) {
+    let (oi, ob, ni, nb) = (
+        refs(old.identity),
+        refs(old.boundaries),
+        refs(new.identity),
+        refs(new.boundaries),
+    );
+    let comparison = compare(
+        PolicySet {
+            identity: &oi,
+            boundaries: &ob,
+        },
+        PolicySet {
+            identity: &ni,
+            boundaries: &nb,
+        },
+        Catalog::get(),
+    );
+    let ctx = DiffContext {
+        old,
+        new,
+        old_eval: CompiledPolicySet::new(&oi, &ob),
+        new_eval: CompiledPolicySet::new(&ni, &nb),
+        key_names: key_names(oi.iter().chain(&ob).chain(&ni).chain(&nb).copied()),
+    };
+    let mut findings: Vec<Finding> = Vec::new();
+    findings.extend(comparison.added.iter().map(|d| ctx.added(d)));
+    findings.extend(comparison.removed.iter().map(|d| ctx.removed(d)));
+    findings.extend(comparison.unproven.iter().map(|u| ctx.unproven(u)));
+    (comparison, findings)
 }
 
 fn refs(list: &[LoadedPolicy]) -> Vec<&Policy> {
@@ -522,6 +558,12 @@ mod tests {
             old_boundary: vec![],
             new_boundary: vec![],
             fail_on_new_access: false,
+            base_dir: None,
+            head_dir: None,
+            git_base: None,
+            git_head: None,
+            terraform_plan: None,
+            documented: vec![],
             params: ParamArgs::default(),
         };
         assert!(args.sides().unwrap_err().to_string().contains("NEW"));

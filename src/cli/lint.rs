@@ -15,11 +15,18 @@ pub struct LintArgs {
     /// What the documents are meant to be; decides the size quota checked.
     #[arg(long, value_enum, default_value_t = PolicyType::Managed)]
     pub policy_type: PolicyType,
+    /// Skip files that are not IAM policy documents (JSON without a `Statement`),
+    /// as a pre-commit hook given every staged `*.json` file needs.
+    #[arg(long)]
+    pub policies_only: bool,
 }
 
 /// Lints the files and reports.
 pub fn run(cli: &Cli, args: &LintArgs) -> Result<Status, Error> {
-    let sources = read_sources(&args.files)?;
+    let mut sources = read_sources(&args.files)?;
+    if args.policies_only {
+        sources.retain(|s| super::repo_diff::is_policy_document(&s.text));
+    }
     let mut report = new_report("lint");
     report.extend_findings(lint_sources(&sources, args.policy_type));
     for source in sources {

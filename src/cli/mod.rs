@@ -11,6 +11,7 @@ mod lint;
 mod output;
 pub mod permissions;
 pub mod policy_input;
+mod repo_diff;
 pub mod snapshot;
 
 pub use output::{emit, new_report, read_sources, render, use_color};

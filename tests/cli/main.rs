@@ -13,8 +13,10 @@ mod explain;
 mod gate;
 mod k8s;
 mod lint;
+mod repo_diff;
 mod rules;
 mod sarif_schema;
+mod terraform;
 
 use std::path::PathBuf;
 

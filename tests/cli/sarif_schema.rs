@@ -3,7 +3,7 @@
 
 use crate::run;
 
-fn assert_valid_sarif(text: &str) {
+pub(crate) fn assert_valid_sarif(text: &str) {
     let schema: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(
             std::path::Path::new(env!("CARGO_MANIFEST_DIR"))

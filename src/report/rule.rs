@@ -19,7 +19,7 @@ pub struct RuleMeta {
 
 /// Declares a rule: a unit struct whose doc comment becomes its documentation.
 ///
-/// ```ignore
+/// ```text
 /// declare_rule! {
 ///     /// ## What it does
 ///     /// ...

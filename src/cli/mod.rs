@@ -80,7 +80,7 @@ pub enum Command {
     Baseline(baseline::BaselineArgs),
     /// Audit Kubernetes RBAC (kubectl JSON or manifests) against Chalk's documented roles.
     K8sAudit(k8s::K8sAuditArgs),
-    /// Compare Chalk's roles in an account snapshot with Chalk's documented roles.
+    /// Audit an account (snapshot or live) and its cluster's RBAC against Chalk's documented roles.
     Audit(audit::AuditArgs),
     /// Read the live account and save it as snapshot files.
     Snapshot(snapshot::SnapshotArgs),

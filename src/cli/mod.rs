@@ -3,6 +3,7 @@
 
 mod audit;
 mod baseline;
+mod catalog;
 mod diff;
 mod explain;
 pub mod gate;
@@ -78,6 +79,8 @@ pub enum Command {
     Explain(explain::ExplainArgs),
     /// List the documented vendor policies, or print one rendered with parameters.
     Baseline(baseline::BaselineArgs),
+    /// Print the embedded IAM action catalog's source, version, date and counts.
+    Catalog(catalog::CatalogArgs),
     /// Audit Kubernetes RBAC (kubectl JSON or manifests) against Chalk's documented roles.
     K8sAudit(k8s::K8sAuditArgs),
     /// Audit an account (snapshot or live) and its cluster's RBAC against Chalk's documented roles.
@@ -147,6 +150,7 @@ pub fn run(cli: &Cli) -> Result<Status, Error> {
         Command::Diff(args) => diff::run(cli, args),
         Command::Explain(args) => explain::run(cli, args),
         Command::Baseline(args) => baseline::run(cli, args),
+        Command::Catalog(args) => catalog::run(cli, args),
         Command::K8sAudit(args) => k8s::run(cli, args),
         Command::Audit(args) => audit::run(cli, args),
         Command::Snapshot(args) => snapshot::run(cli, args),

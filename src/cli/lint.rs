@@ -4,7 +4,7 @@ use clap::Args;
 
 use super::{new_report, read_sources, render, Cli};
 use crate::exit::{decide, Error, Status};
-use crate::lint::{lint_sources, PolicyType};
+use crate::lint::{lint_sources_with, LintOptions, PolicyType};
 
 /// Arguments of `iamscope lint`.
 #[derive(Debug, Args)]
@@ -15,13 +15,21 @@ pub struct LintArgs {
     /// What the documents are meant to be; decides the size quota checked.
     #[arg(long, value_enum, default_value_t = PolicyType::Managed)]
     pub policy_type: PolicyType,
+    /// The AWS account the policies live in: principals of this account are not treated as
+    /// third parties (`trust-missing-external-id`).
+    #[arg(long, value_name = "ACCOUNT")]
+    pub account_id: Option<String>,
 }
 
 /// Lints the files and reports.
 pub fn run(cli: &Cli, args: &LintArgs) -> Result<Status, Error> {
     let sources = read_sources(&args.files)?;
     let mut report = new_report("lint");
-    report.extend_findings(lint_sources(&sources, args.policy_type));
+    let options = LintOptions {
+        policy_type: args.policy_type,
+        account_id: args.account_id.clone(),
+    };
+    report.extend_findings(lint_sources_with(&sources, &options));
     for source in sources {
         report.add_source(source.name, source.text);
     }

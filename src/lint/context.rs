@@ -78,6 +78,10 @@ pub struct LintContext<'a> {
     pub catalog: &'a Catalog,
     /// What the policy is attached as.
     pub kind: PolicyKind,
+    /// The account the policy lives in, when known (`--account-id`, a snapshot's account):
+    /// principals of that account are not third parties. `None` when the policy is read on
+    /// its own, since the document does not say which account is its own.
+    pub account_id: Option<&'a str>,
 }
 
 impl<'a> LintContext<'a> {
@@ -87,7 +91,14 @@ impl<'a> LintContext<'a> {
             file,
             catalog,
             kind: PolicyKind::detect(policy, catalog),
+            account_id: None,
         }
+    }
+
+    /// The same context for a policy that lives in account `account_id`.
+    pub fn with_account_id(mut self, account_id: Option<&'a str>) -> Self {
+        self.account_id = account_id;
+        self
     }
 
     /// The catalog actions a statement's `Action`/`NotAction` covers; see [`StatementActions`].
@@ -434,11 +445,10 @@ mod tests {
 
     #[test]
     fn location_omits_unknown_positions() {
-        let cx = LintContext {
-            file: "p.json",
-            catalog: Catalog::get(),
-            kind: PolicyKind::Identity,
-        };
+        let p = policy(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#,
+        );
+        let cx = LintContext::new("p.json", Catalog::get(), &p);
         let loc = cx.location(Pos::NONE, "/Statement/0".into());
         assert_eq!((loc.line, loc.column), (None, None));
         assert_eq!(loc.file.as_deref(), Some("p.json"));

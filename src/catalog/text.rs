@@ -68,6 +68,15 @@ pub(crate) fn key_matches_template(template: &str, key: &str) -> bool {
     if template.eq_ignore_ascii_case(key) {
         return true;
     }
+    // Cheap rejection on the literal text before the first possible placeholder: most
+    // (template, key) pairs a rule tries differ there, and finding placeholders costs a scan.
+    let (t, k) = (template.as_bytes(), key.as_bytes());
+    let literal = t.iter().position(|&c| c == b'<' || c == b'$');
+    match literal {
+        None => return false,
+        Some(n) if k.len() < n || !t[..n].eq_ignore_ascii_case(&k[..n]) => return false,
+        Some(_) => {}
+    }
     // Matches the rest of the template against the rest of the key, without allocating: this
     // runs for every (action, condition key) pair a rule looks at.
     fn go(template: &str, key: &str) -> bool {

@@ -1,7 +1,9 @@
 //! What every lint rule receives besides the policy: the file name, the catalog and the kind
 //! of policy; plus helpers that several rules share (action expansion, key classification).
 
-use std::collections::HashSet;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use crate::catalog::text::{cmp_ci, edit_distance_ci, key_matches_template};
 use crate::catalog::{global_key, Action, Catalog, KeyAvailability};
@@ -69,8 +71,9 @@ fn is_trust_action_pattern(catalog: &Catalog, pattern: &str) -> bool {
         })
 }
 
-/// The context a rule runs in.
-#[derive(Debug, Clone, Copy)]
+/// The context a rule runs in, for one policy: it also caches the action expansions that
+/// several rules need, so each pattern and each statement is expanded once per policy.
+#[derive(Debug, Clone)]
 pub struct LintContext<'a> {
     /// The file name as the user gave it (or a logical name for live policies).
     pub file: &'a str,
@@ -82,6 +85,10 @@ pub struct LintContext<'a> {
     /// principals of that account are not third parties. `None` when the policy is read on
     /// its own, since the document does not say which account is its own.
     pub account_id: Option<&'a str>,
+    /// Expansions of action patterns as written, shared by the rules.
+    patterns: RefCell<HashMap<String, Rc<[&'a Action]>>>,
+    /// Expansions of whole statements, by statement index.
+    statements: RefCell<HashMap<Option<usize>, Rc<StatementActions<'a>>>>,
 }
 
 impl<'a> LintContext<'a> {
@@ -92,6 +99,8 @@ impl<'a> LintContext<'a> {
             catalog,
             kind: PolicyKind::detect(policy, catalog),
             account_id: None,
+            patterns: RefCell::default(),
+            statements: RefCell::default(),
         }
     }
 
@@ -102,8 +111,48 @@ impl<'a> LintContext<'a> {
     }
 
     /// The catalog actions a statement's `Action`/`NotAction` covers; see [`StatementActions`].
-    pub fn statement_actions(&self, stmt: &Statement) -> StatementActions<'a> {
-        StatementActions::of(self.catalog, stmt)
+    /// Computed once per statement of the policy this context is for.
+    pub fn statement_actions(&self, stmt: &Statement) -> Rc<StatementActions<'a>> {
+        if let Some(found) = self.statements.borrow().get(&stmt.index) {
+            return Rc::clone(found);
+        }
+        let actions = Rc::new(StatementActions::build(self.catalog, stmt, |p| {
+            self.expand(p)
+        }));
+        self.statements
+            .borrow_mut()
+            .insert(stmt.index, Rc::clone(&actions));
+        actions
+    }
+
+    /// Whether an action pattern names at least one catalog action: the cached expansion when
+    /// a rule already computed it, else a check that stops at the first match.
+    pub fn names_any(&self, pattern: &str) -> bool {
+        if let Some(found) = self.patterns.borrow().get(pattern) {
+            return !found.is_empty();
+        }
+        if pattern.contains(['*', '?']) {
+            self.catalog.matches_any(pattern)
+        } else {
+            self.catalog.action(pattern).is_some()
+        }
+    }
+
+    /// The catalog actions an action pattern names (see [`Catalog::expand`]), in catalog
+    /// order; an exact name skips the wildcard scan. Computed once per pattern and policy.
+    pub fn expand(&self, pattern: &str) -> Rc<[&'a Action]> {
+        if let Some(found) = self.patterns.borrow().get(pattern) {
+            return Rc::clone(found);
+        }
+        let actions: Rc<[&'a Action]> = if pattern.contains(['*', '?']) {
+            self.catalog.expand(pattern).into()
+        } else {
+            self.catalog.action(pattern).into_iter().collect()
+        };
+        self.patterns
+            .borrow_mut()
+            .insert(pattern.to_string(), Rc::clone(&actions));
+        actions
     }
 }
 
@@ -141,10 +190,20 @@ pub struct StatementActions<'c> {
 impl<'c> StatementActions<'c> {
     /// Expands `stmt`'s action items against `catalog`.
     pub fn of(catalog: &'c Catalog, stmt: &Statement) -> Self {
+        Self::build(catalog, stmt, |p| catalog.expand(p).into())
+    }
+
+    /// Expands `stmt`'s action items with `expand`, which gives the catalog actions a pattern
+    /// names; under `NotAction` the result is the rest of `catalog`.
+    fn build(
+        catalog: &'c Catalog,
+        stmt: &Statement,
+        expand: impl Fn(&str) -> Rc<[&'c Action]>,
+    ) -> Self {
         let mut pairs: Vec<(&'c Action, bool)> = Vec::new();
         for item in &stmt.action.items {
             let narrow = !is_service_wide(&item.value);
-            pairs.extend(catalog.expand(&item.value).into_iter().map(|a| (a, narrow)));
+            pairs.extend(expand(&item.value).iter().map(|a| (*a, narrow)));
         }
         if stmt.action.negated {
             let excluded: HashSet<*const Action> =

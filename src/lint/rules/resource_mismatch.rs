@@ -83,7 +83,7 @@ pub fn check(policy: &Policy, cx: &LintContext<'_>, out: &mut Vec<Finding>) {
             if is_service_wide(&item.value) {
                 continue;
             }
-            let actions = cx.catalog.expand(&item.value);
+            let actions = cx.expand(&item.value);
             if actions.is_empty() {
                 continue;
             }

@@ -161,3 +161,30 @@ mod tests {
         assert_eq!(edit_distance_ci("", "abc"), 3);
     }
 }
+
+/// FNV-1a, a fast hash for short, trusted keys (action and service names, patterns): the
+/// catalog lookups and the lint caches hash such keys on every statement, where SipHash's
+/// flood resistance buys nothing.
+#[derive(Debug, Clone, Copy)]
+pub struct FnvHasher(u64);
+
+impl Default for FnvHasher {
+    fn default() -> Self {
+        FnvHasher(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for FnvHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+/// A `HashMap` hashed with [`FnvHasher`].
+pub type FastMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<FnvHasher>>;

@@ -2,10 +2,10 @@
 //! of policy; plus helpers that several rules share (action expansion, key classification).
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::rc::Rc;
 
-use crate::catalog::text::{cmp_ci, edit_distance_ci, key_matches_template};
+use crate::catalog::text::{cmp_ci, edit_distance_ci, key_matches_template, FastMap};
 use crate::catalog::{global_key, Action, Catalog, KeyAvailability};
 use crate::policy::{Policy, Pos, Statement};
 use crate::report::Location;
@@ -86,9 +86,9 @@ pub struct LintContext<'a> {
     /// its own, since the document does not say which account is its own.
     pub account_id: Option<&'a str>,
     /// Expansions of action patterns as written, shared by the rules.
-    patterns: RefCell<HashMap<String, Rc<[&'a Action]>>>,
+    patterns: RefCell<FastMap<String, Rc<[&'a Action]>>>,
     /// Expansions of whole statements, by statement index.
-    statements: RefCell<HashMap<Option<usize>, Rc<StatementActions<'a>>>>,
+    statements: RefCell<FastMap<Option<usize>, Rc<StatementActions<'a>>>>,
 }
 
 impl<'a> LintContext<'a> {
@@ -461,6 +461,28 @@ mod tests {
         assert_eq!(
             expanded.actions.len(),
             Catalog::get().expand("s3:*").len() + 1
+        );
+    }
+
+    #[test]
+    fn expansions_are_computed_once_per_policy() {
+        let p = policy(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Condition":{"Bool":{"aws:SecureTransport":"true"}},
+            "Action":["s3:Get*","sqs:SendMessage"],"Resource":"*"}]}"#,
+        );
+        let cx = LintContext::new("p.json", Catalog::get(), &p);
+        let first = cx.expand("s3:Get*");
+        assert!(Rc::ptr_eq(&first, &cx.expand("s3:Get*")));
+        assert_eq!(first.len(), Catalog::get().expand("s3:Get*").len());
+        assert_eq!(cx.expand("sqs:SendMessage").len(), 1);
+        assert!(cx.expand("sqs:NoSuchAction").is_empty());
+        assert!(cx.names_any("s3:Get*") && !cx.names_any("s3:Nope*"));
+        let stmt = &p.statements[0];
+        let actions = cx.statement_actions(stmt);
+        assert!(Rc::ptr_eq(&actions, &cx.statement_actions(stmt)));
+        assert_eq!(
+            actions.actions.len(),
+            StatementActions::of(Catalog::get(), stmt).actions.len()
         );
     }
 

@@ -128,31 +128,30 @@ impl<'a> LintContext<'a> {
     /// Whether an action pattern names at least one catalog action: the cached expansion when
     /// a rule already computed it, else a check that stops at the first match.
     pub fn names_any(&self, pattern: &str) -> bool {
+        if !pattern.contains(['*', '?']) {
+            return self.catalog.action(pattern).is_some();
+        }
         if let Some(found) = self.patterns.borrow().get(pattern) {
             return !found.is_empty();
         }
-        if pattern.contains(['*', '?']) {
-            self.catalog.matches_any(pattern)
-        } else {
-            self.catalog.action(pattern).is_some()
-        }
+        self.catalog.matches_any(pattern)
     }
 
     /// The catalog actions an action pattern names (see [`Catalog::expand`]), in catalog
-    /// order; an exact name skips the wildcard scan. Computed once per pattern and policy.
-    pub fn expand(&self, pattern: &str) -> Rc<[&'a Action]> {
-        if let Some(found) = self.patterns.borrow().get(pattern) {
-            return Rc::clone(found);
+    /// order. A wildcard pattern is expanded once per policy; an exact name is one index
+    /// probe, cheaper than a cache.
+    pub fn expand(&self, pattern: &str) -> Expansion<'a> {
+        if !pattern.contains(['*', '?']) {
+            return Expansion::One(self.catalog.action(pattern));
         }
-        let actions: Rc<[&'a Action]> = if pattern.contains(['*', '?']) {
-            self.catalog.expand(pattern).into()
-        } else {
-            self.catalog.action(pattern).into_iter().collect()
-        };
+        if let Some(found) = self.patterns.borrow().get(pattern) {
+            return Expansion::Many(Rc::clone(found));
+        }
+        let actions: Rc<[&'a Action]> = self.catalog.expand(pattern).into();
         self.patterns
             .borrow_mut()
             .insert(pattern.to_string(), Rc::clone(&actions));
-        actions
+        Expansion::Many(actions)
     }
 }
 
@@ -166,6 +165,26 @@ impl LintContext<'_> {
             line: known.then_some(pos.line),
             column: known.then_some(pos.column),
             pointer,
+        }
+    }
+}
+
+/// What [`LintContext::expand`] gives: the actions an action pattern names.
+#[derive(Debug, Clone)]
+pub enum Expansion<'a> {
+    /// An exact action name: the action, if the catalog has it.
+    One(Option<&'a Action>),
+    /// A wildcard pattern: its cached expansion.
+    Many(Rc<[&'a Action]>),
+}
+
+impl<'a> std::ops::Deref for Expansion<'a> {
+    type Target = [&'a Action];
+
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Expansion::One(action) => action.as_slice(),
+            Expansion::Many(actions) => actions,
         }
     }
 }
@@ -190,7 +209,7 @@ pub struct StatementActions<'c> {
 impl<'c> StatementActions<'c> {
     /// Expands `stmt`'s action items against `catalog`.
     pub fn of(catalog: &'c Catalog, stmt: &Statement) -> Self {
-        Self::build(catalog, stmt, |p| catalog.expand(p).into())
+        Self::build(catalog, stmt, |p| Expansion::Many(catalog.expand(p).into()))
     }
 
     /// Expands `stmt`'s action items with `expand`, which gives the catalog actions a pattern
@@ -198,7 +217,7 @@ impl<'c> StatementActions<'c> {
     fn build(
         catalog: &'c Catalog,
         stmt: &Statement,
-        expand: impl Fn(&str) -> Rc<[&'c Action]>,
+        expand: impl Fn(&str) -> Expansion<'c>,
     ) -> Self {
         let mut pairs: Vec<(&'c Action, bool)> = Vec::new();
         for item in &stmt.action.items {
@@ -472,7 +491,7 @@ mod tests {
         );
         let cx = LintContext::new("p.json", Catalog::get(), &p);
         let first = cx.expand("s3:Get*");
-        assert!(Rc::ptr_eq(&first, &cx.expand("s3:Get*")));
+        assert!(std::ptr::eq(first.as_ptr(), cx.expand("s3:Get*").as_ptr()));
         assert_eq!(first.len(), Catalog::get().expand("s3:Get*").len());
         assert_eq!(cx.expand("sqs:SendMessage").len(), 1);
         assert!(cx.expand("sqs:NoSuchAction").is_empty());

@@ -188,3 +188,6 @@ impl std::hash::Hasher for FnvHasher {
 
 /// A `HashMap` hashed with [`FnvHasher`].
 pub type FastMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<FnvHasher>>;
+
+/// A `HashSet` hashed with [`FnvHasher`].
+pub type FastSet<T> = std::collections::HashSet<T, std::hash::BuildHasherDefault<FnvHasher>>;

@@ -14,7 +14,7 @@ use crate::baseline::{Params, Profile, RoleKind};
 use crate::catalog::Catalog;
 use crate::diff::{compare, Comparison, Difference, PolicySet, Side};
 use crate::eval::Request;
-use crate::lint::lint_policy;
+use crate::lint::{lint_policy, lint_policy_in_account};
 use crate::policy::{parse_policy, Policy};
 use crate::report::{Finding, Location};
 
@@ -133,6 +133,11 @@ pub fn audit_roles(
     let mut extra_cache: HashMap<(String, String), bool> = HashMap::new();
     let mut linted: HashSet<String> = HashSet::new();
     let by_design = documented_lint_findings(profile, params);
+    // Principals of the audited account itself are not third parties for the trust lint.
+    let own_account = options
+        .account_id
+        .as_deref()
+        .or(account.account_id.as_deref());
     // AWS's own managed policies are not linted here: attaching one is the finding
     // (`extra-managed-policy`), its content is AWS's.
     let aws_managed: HashSet<&str> = account
@@ -168,7 +173,7 @@ pub fn audit_roles(
                 {
                     if let Some(policy) = loaded.policy() {
                         let mut found = Vec::new();
-                        lint_policy(&loaded.file, policy, &mut found);
+                        lint_policy_in_account(&loaded.file, policy, own_account, &mut found);
                         out.extend(
                             found
                                 .into_iter()

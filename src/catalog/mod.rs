@@ -13,7 +13,6 @@ mod arn;
 mod global;
 pub(crate) mod text;
 
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::LazyLock;
 
@@ -254,10 +253,10 @@ pub struct Catalog {
     info: CatalogInfo,
     services: Vec<Service>,
     /// Lowercased service prefix -> index in `services`.
-    service_index: HashMap<Box<str>, usize>,
+    service_index: text::FastMap<Box<str>, usize>,
     /// Lowercased `prefix:name` -> (service index, action index): action lookups run for every
     /// action item of every policy, so they are one hash probe rather than two binary searches.
-    action_index: HashMap<Box<str>, (usize, usize)>,
+    action_index: text::FastMap<Box<str>, (usize, usize)>,
     /// Lowercased `prefix:name` of every action, in [`Catalog::actions`] order, for patterns
     /// whose wildcard spans the colon.
     full_names: Vec<Box<str>>,

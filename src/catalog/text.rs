@@ -68,6 +68,15 @@ pub(crate) fn key_matches_template(template: &str, key: &str) -> bool {
     if template.eq_ignore_ascii_case(key) {
         return true;
     }
+    // Cheap rejection on the literal text before the first possible placeholder: most
+    // (template, key) pairs a rule tries differ there, and finding placeholders costs a scan.
+    let (t, k) = (template.as_bytes(), key.as_bytes());
+    let literal = t.iter().position(|&c| c == b'<' || c == b'$');
+    match literal {
+        None => return false,
+        Some(n) if k.len() < n || !t[..n].eq_ignore_ascii_case(&k[..n]) => return false,
+        Some(_) => {}
+    }
     // Matches the rest of the template against the rest of the key, without allocating: this
     // runs for every (action, condition key) pair a rule looks at.
     fn go(template: &str, key: &str) -> bool {
@@ -152,3 +161,33 @@ mod tests {
         assert_eq!(edit_distance_ci("", "abc"), 3);
     }
 }
+
+/// FNV-1a, a fast hash for short, trusted keys (action and service names, patterns): the
+/// catalog lookups and the lint caches hash such keys on every statement, where SipHash's
+/// flood resistance buys nothing.
+#[derive(Debug, Clone, Copy)]
+pub struct FnvHasher(u64);
+
+impl Default for FnvHasher {
+    fn default() -> Self {
+        FnvHasher(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for FnvHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+/// A `HashMap` hashed with [`FnvHasher`].
+pub type FastMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<FnvHasher>>;
+
+/// A `HashSet` hashed with [`FnvHasher`].
+pub type FastSet<T> = std::collections::HashSet<T, std::hash::BuildHasherDefault<FnvHasher>>;

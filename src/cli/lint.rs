@@ -4,7 +4,7 @@ use clap::Args;
 
 use super::{new_report, read_sources, render, Cli};
 use crate::exit::{decide, Error, Status};
-use crate::lint::{lint_sources, PolicyType};
+use crate::lint::{lint_sources_with, LintOptions, PolicyType};
 
 /// Arguments of `iamscope lint`.
 #[derive(Debug, Args)]
@@ -19,6 +19,10 @@ pub struct LintArgs {
     /// as a pre-commit hook given every staged `*.json` file needs.
     #[arg(long)]
     pub policies_only: bool,
+    /// The AWS account the policies live in: principals of this account are not treated as
+    /// third parties (`trust-missing-external-id`).
+    #[arg(long, value_name = "ACCOUNT")]
+    pub account_id: Option<String>,
 }
 
 /// Lints the files and reports.
@@ -28,7 +32,11 @@ pub fn run(cli: &Cli, args: &LintArgs) -> Result<Status, Error> {
         sources.retain(|s| super::repo_diff::is_policy_document(&s.text));
     }
     let mut report = new_report("lint");
-    report.extend_findings(lint_sources(&sources, args.policy_type));
+    let options = LintOptions {
+        policy_type: args.policy_type,
+        account_id: args.account_id.clone(),
+    };
+    report.extend_findings(lint_sources_with(&sources, &options));
     for source in sources {
         report.add_source(source.name, source.text);
     }

@@ -1,9 +1,11 @@
 //! What every lint rule receives besides the policy: the file name, the catalog and the kind
 //! of policy; plus helpers that several rules share (action expansion, key classification).
 
+use std::cell::RefCell;
 use std::collections::HashSet;
+use std::rc::Rc;
 
-use crate::catalog::text::{cmp_ci, edit_distance_ci, key_matches_template};
+use crate::catalog::text::{cmp_ci, edit_distance_ci, key_matches_template, FastMap};
 use crate::catalog::{global_key, Action, Catalog, KeyAvailability};
 use crate::policy::{Policy, Pos, Statement};
 use crate::report::Location;
@@ -69,8 +71,9 @@ fn is_trust_action_pattern(catalog: &Catalog, pattern: &str) -> bool {
         })
 }
 
-/// The context a rule runs in.
-#[derive(Debug, Clone, Copy)]
+/// The context a rule runs in, for one policy: it also caches the action expansions that
+/// several rules need, so each pattern and each statement is expanded once per policy.
+#[derive(Debug, Clone)]
 pub struct LintContext<'a> {
     /// The file name as the user gave it (or a logical name for live policies).
     pub file: &'a str,
@@ -78,6 +81,14 @@ pub struct LintContext<'a> {
     pub catalog: &'a Catalog,
     /// What the policy is attached as.
     pub kind: PolicyKind,
+    /// The account the policy lives in, when known (`--account-id`, a snapshot's account):
+    /// principals of that account are not third parties. `None` when the policy is read on
+    /// its own, since the document does not say which account is its own.
+    pub account_id: Option<&'a str>,
+    /// Expansions of action patterns as written, shared by the rules.
+    patterns: RefCell<FastMap<String, Rc<[&'a Action]>>>,
+    /// Expansions of whole statements, by statement index.
+    statements: RefCell<FastMap<Option<usize>, Rc<StatementActions<'a>>>>,
 }
 
 impl<'a> LintContext<'a> {
@@ -87,12 +98,60 @@ impl<'a> LintContext<'a> {
             file,
             catalog,
             kind: PolicyKind::detect(policy, catalog),
+            account_id: None,
+            patterns: RefCell::default(),
+            statements: RefCell::default(),
         }
     }
 
+    /// The same context for a policy that lives in account `account_id`.
+    pub fn with_account_id(mut self, account_id: Option<&'a str>) -> Self {
+        self.account_id = account_id;
+        self
+    }
+
     /// The catalog actions a statement's `Action`/`NotAction` covers; see [`StatementActions`].
-    pub fn statement_actions(&self, stmt: &Statement) -> StatementActions<'a> {
-        StatementActions::of(self.catalog, stmt)
+    /// Computed once per statement of the policy this context is for.
+    pub fn statement_actions(&self, stmt: &Statement) -> Rc<StatementActions<'a>> {
+        if let Some(found) = self.statements.borrow().get(&stmt.index) {
+            return Rc::clone(found);
+        }
+        let actions = Rc::new(StatementActions::build(self.catalog, stmt, |p| {
+            self.expand(p)
+        }));
+        self.statements
+            .borrow_mut()
+            .insert(stmt.index, Rc::clone(&actions));
+        actions
+    }
+
+    /// Whether an action pattern names at least one catalog action: the cached expansion when
+    /// a rule already computed it, else a check that stops at the first match.
+    pub fn names_any(&self, pattern: &str) -> bool {
+        if !pattern.contains(['*', '?']) {
+            return self.catalog.action(pattern).is_some();
+        }
+        if let Some(found) = self.patterns.borrow().get(pattern) {
+            return !found.is_empty();
+        }
+        self.catalog.matches_any(pattern)
+    }
+
+    /// The catalog actions an action pattern names (see [`Catalog::expand`]), in catalog
+    /// order. A wildcard pattern is expanded once per policy; an exact name is one index
+    /// probe, cheaper than a cache.
+    pub fn expand(&self, pattern: &str) -> Expansion<'a> {
+        if !pattern.contains(['*', '?']) {
+            return Expansion::One(self.catalog.action(pattern));
+        }
+        if let Some(found) = self.patterns.borrow().get(pattern) {
+            return Expansion::Many(Rc::clone(found));
+        }
+        let actions: Rc<[&'a Action]> = self.catalog.expand(pattern).into();
+        self.patterns
+            .borrow_mut()
+            .insert(pattern.to_string(), Rc::clone(&actions));
+        Expansion::Many(actions)
     }
 }
 
@@ -106,6 +165,26 @@ impl LintContext<'_> {
             line: known.then_some(pos.line),
             column: known.then_some(pos.column),
             pointer,
+        }
+    }
+}
+
+/// What [`LintContext::expand`] gives: the actions an action pattern names.
+#[derive(Debug, Clone)]
+pub enum Expansion<'a> {
+    /// An exact action name: the action, if the catalog has it.
+    One(Option<&'a Action>),
+    /// A wildcard pattern: its cached expansion.
+    Many(Rc<[&'a Action]>),
+}
+
+impl<'a> std::ops::Deref for Expansion<'a> {
+    type Target = [&'a Action];
+
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Expansion::One(action) => action.as_slice(),
+            Expansion::Many(actions) => actions,
         }
     }
 }
@@ -130,10 +209,20 @@ pub struct StatementActions<'c> {
 impl<'c> StatementActions<'c> {
     /// Expands `stmt`'s action items against `catalog`.
     pub fn of(catalog: &'c Catalog, stmt: &Statement) -> Self {
+        Self::build(catalog, stmt, |p| Expansion::Many(catalog.expand(p).into()))
+    }
+
+    /// Expands `stmt`'s action items with `expand`, which gives the catalog actions a pattern
+    /// names; under `NotAction` the result is the rest of `catalog`.
+    fn build(
+        catalog: &'c Catalog,
+        stmt: &Statement,
+        expand: impl Fn(&str) -> Expansion<'c>,
+    ) -> Self {
         let mut pairs: Vec<(&'c Action, bool)> = Vec::new();
         for item in &stmt.action.items {
             let narrow = !is_service_wide(&item.value);
-            pairs.extend(catalog.expand(&item.value).into_iter().map(|a| (a, narrow)));
+            pairs.extend(expand(&item.value).iter().map(|a| (*a, narrow)));
         }
         if stmt.action.negated {
             let excluded: HashSet<*const Action> =
@@ -395,6 +484,28 @@ mod tests {
     }
 
     #[test]
+    fn expansions_are_computed_once_per_policy() {
+        let p = policy(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Condition":{"Bool":{"aws:SecureTransport":"true"}},
+            "Action":["s3:Get*","sqs:SendMessage"],"Resource":"*"}]}"#,
+        );
+        let cx = LintContext::new("p.json", Catalog::get(), &p);
+        let first = cx.expand("s3:Get*");
+        assert!(std::ptr::eq(first.as_ptr(), cx.expand("s3:Get*").as_ptr()));
+        assert_eq!(first.len(), Catalog::get().expand("s3:Get*").len());
+        assert_eq!(cx.expand("sqs:SendMessage").len(), 1);
+        assert!(cx.expand("sqs:NoSuchAction").is_empty());
+        assert!(cx.names_any("s3:Get*") && !cx.names_any("s3:Nope*"));
+        let stmt = &p.statements[0];
+        let actions = cx.statement_actions(stmt);
+        assert!(Rc::ptr_eq(&actions, &cx.statement_actions(stmt)));
+        assert_eq!(
+            actions.actions.len(),
+            StatementActions::of(Catalog::get(), stmt).actions.len()
+        );
+    }
+
+    #[test]
     fn classifies_condition_keys() {
         let c = Catalog::get();
         assert_eq!(classify_key(c, "aws:PrincipalArn"), KeyClass::Always);
@@ -434,11 +545,10 @@ mod tests {
 
     #[test]
     fn location_omits_unknown_positions() {
-        let cx = LintContext {
-            file: "p.json",
-            catalog: Catalog::get(),
-            kind: PolicyKind::Identity,
-        };
+        let p = policy(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#,
+        );
+        let cx = LintContext::new("p.json", Catalog::get(), &p);
         let loc = cx.location(Pos::NONE, "/Statement/0".into());
         assert_eq!((loc.line, loc.column), (None, None));
         assert_eq!(loc.file.as_deref(), Some("p.json"));

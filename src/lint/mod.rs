@@ -14,9 +14,30 @@ use crate::policy::{decode_document, parse_policy, Policy};
 use crate::report::Finding;
 use context::LintContext;
 
+/// How `lint_sources_with` reads the documents.
+#[derive(Debug, Clone, Default)]
+pub struct LintOptions {
+    /// What the documents are meant to be; decides the size quota checked.
+    pub policy_type: PolicyType,
+    /// The account the documents live in, if known; see [`LintContext::account_id`].
+    pub account_id: Option<String>,
+}
+
 /// Lints every source: a document IAM would reject gives `invalid-policy` findings
 /// (syntax, structure, size quota); a valid one goes through every lint rule.
 pub fn lint_sources(sources: &[SourceFile], policy_type: PolicyType) -> Vec<Finding> {
+    lint_sources_with(
+        sources,
+        &LintOptions {
+            policy_type,
+            account_id: None,
+        },
+    )
+}
+
+/// [`lint_sources`] with every option.
+pub fn lint_sources_with(sources: &[SourceFile], options: &LintOptions) -> Vec<Finding> {
+    let policy_type = options.policy_type;
     let mut findings = Vec::new();
     for source in sources {
         let text = decode_document(&source.text);
@@ -28,16 +49,32 @@ pub fn lint_sources(sources: &[SourceFile], policy_type: PolicyType) -> Vec<Find
             ),
             Ok(policy) => {
                 findings.extend(quota::check(&source.name, &text, policy_type));
-                lint_policy(&source.name, &policy, &mut findings);
+                lint_policy_in_account(
+                    &source.name,
+                    &policy,
+                    options.account_id.as_deref(),
+                    &mut findings,
+                );
             }
         }
     }
     findings
 }
 
-/// Runs every lint rule over one parsed policy named `file`.
+/// Runs every lint rule over one parsed policy named `file`, whose account is unknown.
 pub fn lint_policy(file: &str, policy: &Policy, findings: &mut Vec<Finding>) {
-    let cx = LintContext::new(file, Catalog::get(), policy);
+    lint_policy_in_account(file, policy, None, findings);
+}
+
+/// Runs every lint rule over one parsed policy named `file` that lives in `account_id`
+/// (when known: principals of that account are then not treated as third parties).
+pub fn lint_policy_in_account(
+    file: &str,
+    policy: &Policy,
+    account_id: Option<&str>,
+    findings: &mut Vec<Finding>,
+) {
+    let cx = LintContext::new(file, Catalog::get(), policy).with_account_id(account_id);
     for (_, check) in rules::RULES {
         check(policy, &cx, findings);
     }

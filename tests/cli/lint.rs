@@ -123,3 +123,32 @@ fn verbatim_chalk_broad_policy_is_invalid_at_its_missing_comma() {
     assert_eq!(finding["location"]["column"], 28);
     assert_eq!(json["findings"].as_array().map(Vec::len), Some(1));
 }
+
+#[test]
+fn account_id_spares_the_role_own_account_in_trust_policies() {
+    let trust = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/lint/trust-missing-external-id/same-account.json");
+    let trust = trust.to_string_lossy();
+    let subjects = |extra: &[&str]| {
+        let mut args = vec!["lint", "--format", "json"];
+        args.extend_from_slice(extra);
+        args.push(&trust);
+        let run = run(&args);
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        let mut subjects: Vec<String> = json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "trust-missing-external-id")
+            .map(|f| f["subject"].as_str().unwrap_or_default().to_string())
+            .collect();
+        subjects.sort();
+        subjects
+    };
+    assert_eq!(
+        subjects(&["--account-id", "111122223333"]),
+        ["arn:aws:iam::444455556666:root"]
+    );
+    assert_eq!(subjects(&[]).len(), 4);
+}

@@ -125,11 +125,12 @@ pub fn run_check(
         Ok(policy) => policy,
         Err(errors) => panic!("fixture does not parse: {errors:?}"),
     };
-    let cx = crate::lint::context::LintContext {
-        file: "policy.json",
-        catalog: crate::catalog::Catalog::get(),
-        kind,
-    };
+    let mut cx = crate::lint::context::LintContext::new(
+        "policy.json",
+        crate::catalog::Catalog::get(),
+        &policy,
+    );
+    cx.kind = kind;
     let mut out = Vec::new();
     check(&policy, &cx, &mut out);
     out

@@ -1,5 +1,7 @@
 //! `ineffective-condition`: a condition that is always true for some of the actions it covers.
 
+use std::rc::Rc;
+
 use crate::declare_rule;
 use crate::lint::context::{
     action_supports_key, classify_key, summarize_list, KeyClass, LintContext, StatementActions,
@@ -90,7 +92,7 @@ pub fn check(policy: &Policy, cx: &LintContext<'_>, out: &mut Vec<Finding>) {
         .iter()
         .filter(|s| s.effect.value == Effect::Allow)
     {
-        let mut expanded: Option<StatementActions<'_>> = None;
+        let mut expanded: Option<Rc<StatementActions<'_>>> = None;
         for cond in &stmt.conditions {
             let key = &cond.key.value;
             let op = cond.operator.value;

@@ -57,6 +57,10 @@ declare_rule! {
     ///   `iam:PassedToService` to other services does not count for a path through a service.
     /// - A `Deny` statement without conditions, on a resource that is only wildcards, removes
     ///   the actions it covers.
+    /// - `create-access-key`, `create-login-profile` and `update-login-profile` do not count a
+    ///   resource that names only the caller's own user through the policy variable
+    ///   (`arn:aws:iam::*:user/${aws:username}`, in `2012-10-17` documents where variables are
+    ///   substituted): managing one's own credentials is self-service, not escalation.
     /// - Only identity policies are checked: in resource and trust policies the grant goes to
     ///   someone else.
     ///
@@ -117,6 +121,9 @@ struct EscalationPath {
     steps: &'static [Step],
     /// The service principal a `PassRole` step passes the role to.
     passed_to: Option<&'static str>,
+    /// Whether granting the path on the caller's own user (`user/${aws:username}`) is
+    /// self-service rather than escalation (managing one's own credentials).
+    self_service: bool,
     why: &'static str,
 }
 
@@ -135,6 +142,22 @@ const fn single(id: &'static str, steps: &'static [Step], why: &'static str) -> 
         id,
         steps,
         passed_to: None,
+        self_service: false,
+        why,
+    }
+}
+
+/// A path through another user's credentials: harmless on the caller's own user.
+const fn credentials(
+    id: &'static str,
+    steps: &'static [Step],
+    why: &'static str,
+) -> EscalationPath {
+    EscalationPath {
+        id,
+        steps,
+        passed_to: None,
+        self_service: true,
         why,
     }
 }
@@ -149,6 +172,7 @@ const fn via(
         id,
         steps,
         passed_to: Some(service),
+        self_service: false,
         why,
     }
 }
@@ -210,17 +234,17 @@ const PATHS: &[EscalationPath] = &[
         &[step("iam:SetDefaultPolicyVersion", POLICY)],
         "it can switch a managed policy to a more permissive version",
     ),
-    single(
+    credentials(
         "create-access-key",
         &[step("iam:CreateAccessKey", USER)],
         "it can create access keys for another user",
     ),
-    single(
+    credentials(
         "create-login-profile",
         &[step("iam:CreateLoginProfile", USER)],
         "it can set a console password for another user",
     ),
-    single(
+    credentials(
         "update-login-profile",
         &[step("iam:UpdateLoginProfile", USER)],
         "it can reset another user's console password",
@@ -312,6 +336,8 @@ pub fn check(policy: &Policy, cx: &LintContext<'_>, out: &mut Vec<Finding>) {
     if allows.is_empty() {
         return;
     }
+    // Policy variables are only substituted in `2012-10-17` documents.
+    let variables = policy.supports_variables();
     for path in PATHS {
         // The statements granting each step; the path holds when none is empty.
         let grants: Vec<Vec<&Statement>> = path
@@ -324,7 +350,7 @@ pub fn check(policy: &Policy, cx: &LintContext<'_>, out: &mut Vec<Finding>) {
                 allows
                     .iter()
                     .copied()
-                    .filter(|s| grants_step(cx, s, step, path.passed_to))
+                    .filter(|s| grants_step(cx, s, step, path, variables))
                     .collect()
             })
             .collect();
@@ -398,12 +424,13 @@ fn grants_step(
     cx: &LintContext<'_>,
     statement: &Statement,
     step: &Step,
-    passed_to: Option<&str>,
+    path: &EscalationPath,
+    variables: bool,
 ) -> bool {
     if !action_list_covers(&statement.action, step.action) {
         return false;
     }
-    if let (Some(service), true) = (passed_to, step.action == "iam:PassRole") {
+    if let (Some(service), true) = (path.passed_to, step.action == "iam:PassRole") {
         if !passes_to(statement, service) {
             return false;
         }
@@ -414,10 +441,26 @@ fn grants_step(
     if resources.negated {
         return !resources.items.iter().any(|i| is_only_wildcards(&i.value));
     }
-    resources
-        .items
-        .iter()
-        .any(|i| in_scope(cx, &i.value, step.scope))
+    resources.items.iter().any(|i| {
+        !(path.self_service && variables && is_own_user(&i.value))
+            && in_scope(cx, &i.value, step.scope)
+    })
+}
+
+/// Whether a resource pattern names only the caller's own IAM user:
+/// `arn:aws:iam::<account or *>:user/[path/]${aws:username}`. User names are unique in an
+/// account whatever their path, so a wildcard path still names the caller.
+fn is_own_user(pattern: &str) -> bool {
+    let Some(arn) = split_arn(pattern) else {
+        return false;
+    };
+    let Some(rest) = arn.resource.strip_prefix("user/") else {
+        return false;
+    };
+    let name = rest.rsplit('/').next().unwrap_or(rest);
+    arn.service.eq_ignore_ascii_case("iam")
+        && arn.region.is_empty()
+        && name.eq_ignore_ascii_case("${aws:username}")
 }
 
 /// Whether the statement's `iam:PassedToService` conditions (if any) allow `service`.
@@ -564,6 +607,46 @@ mod tests {
         );
         assert!(paths(&findings).contains(&"create-access-key"));
         assert_eq!(findings[0].location.pointer, "/Statement/0/NotAction");
+    }
+
+    #[test]
+    fn accepts_credential_management_on_the_caller_own_user() {
+        let findings = run_check(
+            include_str!("../../../fixtures/lint/privilege-escalation/self-service.json"),
+            PolicyKind::Identity,
+            check,
+        );
+        // Statement 1 scopes the credential actions to `${aws:username}` only; statement 2
+        // also names another user, which is still a path.
+        assert_eq!(paths(&findings), vec!["create-access-key"]);
+        assert_eq!(findings[0].location.pointer, "/Statement/2/Action");
+    }
+
+    #[test]
+    fn flags_the_self_reference_where_variables_are_not_substituted() {
+        let text = include_str!("../../../fixtures/lint/privilege-escalation/self-service.json")
+            .replace("2012-10-17", "2008-10-17");
+        let findings = run_check(&text, PolicyKind::Identity, check);
+        assert_eq!(
+            paths(&findings),
+            vec![
+                "create-access-key",
+                "create-login-profile",
+                "update-login-profile"
+            ]
+        );
+    }
+
+    #[test]
+    fn recognises_only_exact_own_user_references() {
+        assert!(is_own_user("arn:aws:iam::*:user/${aws:username}"));
+        assert!(is_own_user(
+            "arn:aws:iam::111122223333:user/dev/${AWS:UserName}"
+        ));
+        assert!(!is_own_user("arn:aws:iam::*:user/*${aws:username}"));
+        assert!(!is_own_user("arn:aws:iam::*:user/${aws:username}*"));
+        assert!(!is_own_user("arn:aws:iam::*:role/${aws:username}"));
+        assert!(!is_own_user("arn:aws:iam::*:user/*"));
     }
 
     #[test]

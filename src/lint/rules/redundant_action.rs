@@ -1,6 +1,6 @@
 //! `redundant-action`: an action item that another item of the statement already covers.
 
-use std::collections::{HashMap, HashSet};
+use crate::catalog::text::{FastMap, FastSet};
 
 use crate::catalog::text::glob_match_ci;
 use crate::catalog::{Action, Catalog};
@@ -47,7 +47,7 @@ fn has_wildcard(s: &str) -> bool {
 /// Catalog expansions of wildcard items, computed at most once per check call.
 struct Expansions<'c> {
     catalog: &'c Catalog,
-    sets: HashMap<String, HashSet<*const Action>>,
+    sets: FastMap<String, FastSet<*const Action>>,
 }
 
 impl Expansions<'_> {
@@ -93,15 +93,15 @@ pub fn check(policy: &Policy, cx: &LintContext<'_>, out: &mut Vec<Finding>) {
     let meta = RedundantAction::META;
     let mut expand = Expansions {
         catalog: cx.catalog,
-        sets: HashMap::new(),
+        sets: FastMap::default(),
     };
     for stmt in &policy.statements {
         let items = &stmt.action.items;
         // Index the items so that each one is compared only with its possible coverers:
         // earlier equal items, and wildcard items of the same service or of any service.
         let lowered: Vec<String> = items.iter().map(|i| i.value.to_ascii_lowercase()).collect();
-        let mut first_seen: HashMap<&str, usize> = HashMap::new();
-        let mut wild_by_service: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut first_seen: FastMap<&str, usize> = FastMap::default();
+        let mut wild_by_service: FastMap<&str, Vec<usize>> = FastMap::default();
         let mut wild_any_service: Vec<usize> = Vec::new();
         for (j, low) in lowered.iter().enumerate() {
             first_seen.entry(low.as_str()).or_insert(j);

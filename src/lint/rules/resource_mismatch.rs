@@ -1,6 +1,6 @@
 //! `resource-mismatch`: actions for which no resource of the statement can match.
 
-use std::collections::HashMap;
+use crate::catalog::text::FastMap;
 
 use crate::catalog::arn_format_may_match;
 use crate::declare_rule;
@@ -76,14 +76,14 @@ pub fn check(policy: &Policy, cx: &LintContext<'_>, out: &mut Vec<Finding>) {
         if !judgeable {
             continue;
         }
-        let mut fits: HashMap<(&str, &str), bool> = HashMap::new();
+        let mut fits: FastMap<(&str, &str), bool> = FastMap::default();
         let mut only_star: Vec<String> = Vec::new();
         let mut no_fit: Vec<String> = Vec::new();
         for item in &stmt.action.items {
             if is_service_wide(&item.value) {
                 continue;
             }
-            let actions = cx.catalog.expand(&item.value);
+            let actions = cx.expand(&item.value);
             if actions.is_empty() {
                 continue;
             }

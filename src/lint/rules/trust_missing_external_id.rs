@@ -15,10 +15,13 @@ declare_rule! {
     /// with a positive operator (`StringEquals`, `StringLike` or their `IgnoreCase` forms,
     /// without `IfExists` and without `ForAllValues:`). One finding per principal.
     ///
-    /// The policy alone does not say which account is the role's own, so every `AWS` principal
-    /// is treated as potentially a third party; a role trusted only by its own account can
-    /// suppress the finding. `Service` and `Federated` principals are not flagged, and neither
-    /// is `"*"` (see `trust-wildcard-principal`).
+    /// Principals of the role's own account (`arn:aws:iam::111122223333:root`, the bare id
+    /// `111122223333`, or a user or role of that account) are not third parties and are not
+    /// flagged when the account is known: `iamscope lint --account-id 111122223333`, or the
+    /// snapshot's account in `iamscope audit`. Without it every `AWS` principal is treated as
+    /// potentially a third party, since the policy alone does not say which account is its
+    /// own. `Service` and `Federated` principals are not flagged, and neither is `"*"` (see
+    /// `trust-wildcard-principal`).
     ///
     /// ## Why it matters
     ///
@@ -75,6 +78,10 @@ pub fn check(policy: &Policy, cx: &LintContext<'_>, out: &mut Vec<Finding>) {
             if *kind != PrincipalKind::Aws || item.value == "*" {
                 continue;
             }
+            let account = account_of(&item.value);
+            if account.is_some() && account.as_deref() == cx.account_id {
+                continue;
+            }
             let mut finding = Finding::new(
                 meta.id,
                 meta.severity,
@@ -86,7 +93,7 @@ pub fn check(policy: &Policy, cx: &LintContext<'_>, out: &mut Vec<Finding>) {
             .at(cx.location(item.pos, principal_pointer(statement, *kind, item)))
             .in_statement(statement.label())
             .subject(item.value.clone());
-            if let Some(account) = account_of(&item.value) {
+            if let Some(account) = account {
                 finding = finding.detail("account", account);
             }
             out.push(finding.detail(
@@ -159,6 +166,31 @@ mod tests {
             check,
         );
         assert!(findings.is_empty(), "{findings:?}");
+    }
+
+    #[test]
+    fn accepts_principals_of_the_role_own_account_when_known() {
+        let text =
+            include_str!("../../../fixtures/lint/trust-missing-external-id/same-account.json");
+        let policy = match crate::policy::parse_policy(text) {
+            Ok(p) => p,
+            Err(e) => panic!("fixture does not parse: {e:?}"),
+        };
+        let catalog = crate::catalog::Catalog::get();
+        let run = |account: Option<&str>| {
+            let cx = LintContext::new("trust.json", catalog, &policy).with_account_id(account);
+            let mut out = Vec::new();
+            check(&policy, &cx, &mut out);
+            out
+        };
+        // Only the third-party principal is left once the role's account is known.
+        assert_eq!(
+            places(&run(Some("111122223333"))),
+            vec![(10, 11, "/Statement/0/Principal/AWS/3".to_string())]
+        );
+        // Without the account, the policy cannot tell its own account from another.
+        assert_eq!(run(None).len(), 4);
+        assert_eq!(run(Some("999999999999")).len(), 4);
     }
 
     #[test]

@@ -1,6 +1,5 @@
 //! `unknown-action`: an action or service prefix that does not exist.
 
-use crate::catalog::Catalog;
 use crate::declare_rule;
 use crate::lint::context::LintContext;
 use crate::policy::Policy;
@@ -47,7 +46,8 @@ enum Problem {
     EmptyPattern,
 }
 
-fn problem(catalog: &Catalog, value: &str) -> Option<Problem> {
+fn problem(cx: &LintContext<'_>, value: &str) -> Option<Problem> {
+    let catalog = cx.catalog;
     if value.bytes().all(|c| c == b'*') {
         return None;
     }
@@ -58,13 +58,11 @@ fn problem(catalog: &Catalog, value: &str) -> Option<Problem> {
     if !prefix.contains(['*', '?']) && catalog.service(prefix).is_none() {
         return Some(Problem::UnknownService(prefix.to_string()));
     }
-    if wildcard {
-        return (!catalog.matches_any(value)).then_some(Problem::EmptyPattern);
-    }
-    catalog
-        .action(value)
-        .is_none()
-        .then_some(Problem::UnknownAction)
+    (!cx.names_any(value)).then_some(if wildcard {
+        Problem::EmptyPattern
+    } else {
+        Problem::UnknownAction
+    })
 }
 
 /// Reports action items that name no action.
@@ -72,7 +70,7 @@ pub fn check(policy: &Policy, cx: &LintContext<'_>, out: &mut Vec<Finding>) {
     let meta = UnknownAction::META;
     for stmt in &policy.statements {
         for item in &stmt.action.items {
-            let Some(problem) = problem(cx.catalog, &item.value) else {
+            let Some(problem) = problem(cx, &item.value) else {
                 continue;
             };
             let value = &item.value;

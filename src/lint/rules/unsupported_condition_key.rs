@@ -1,5 +1,7 @@
 //! `unsupported-condition-key`: a condition key the statement's actions never carry.
 
+use std::rc::Rc;
+
 use crate::declare_rule;
 use crate::lint::context::{
     action_supports_key, classify_key, summarize_list, KeyClass, LintContext, PolicyKind,
@@ -74,7 +76,7 @@ fn applies_to_actions(stmt: &Statement, cx: &LintContext<'_>) -> bool {
 pub fn check(policy: &Policy, cx: &LintContext<'_>, out: &mut Vec<Finding>) {
     let meta = UnsupportedConditionKey::META;
     for stmt in &policy.statements {
-        let mut expanded: Option<StatementActions<'_>> = None;
+        let mut expanded: Option<Rc<StatementActions<'_>>> = None;
         for cond in &stmt.conditions {
             let key = &cond.key.value;
             let location = cx.location(cond.key.pos, stmt.condition_pointer(cond));

@@ -129,8 +129,9 @@ fn write_actions<'c>(
     } else {
         for item in &statement.action.items {
             all.extend(
-                expand(cx, &item.value)
-                    .into_iter()
+                cx.expand(&item.value)
+                    .iter()
+                    .copied()
                     .filter(|a| a.access.is_write_like()),
             );
         }
@@ -152,15 +153,6 @@ fn names(actions: &[&Action]) -> String {
         out.push_str(&format!(" and {} more", actions.len() - MAX_LISTED));
     }
     out
-}
-
-/// The catalog actions an action pattern names; exact names skip the wildcard scan.
-fn expand<'c>(cx: &LintContext<'c>, pattern: &str) -> Vec<&'c Action> {
-    if pattern.contains(['*', '?']) {
-        cx.catalog.expand(pattern)
-    } else {
-        cx.catalog.action(pattern).into_iter().collect()
-    }
 }
 
 /// `*`-only resources, and ARNs whose fields after the partition are all empty or wildcards

@@ -37,7 +37,35 @@ pub fn lint_sources(sources: &[SourceFile], policy_type: PolicyType) -> Vec<Find
 
 /// [`lint_sources`] with every option.
 pub fn lint_sources_with(sources: &[SourceFile], options: &LintOptions) -> Vec<Finding> {
-    let policy_type = options.policy_type;
+    // Documents are independent: many of them are linted on every core. The report
+    // sorts findings, so the output does not depend on the split.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if threads < 2 || sources.len() < PARALLEL_THRESHOLD {
+        return lint_serially(sources, options);
+    }
+    let chunk = sources.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = sources
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || lint_serially(part, options)))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|handle| {
+                // The parser and rules never panic on input (fuzzed and property-tested);
+                // a panicking thread would be a bug, so surface it rather than lose findings.
+                handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
+}
+
+/// Below this many documents, starting threads costs more than it saves.
+const PARALLEL_THRESHOLD: usize = 64;
+
+fn lint_serially(sources: &[SourceFile], options: &LintOptions) -> Vec<Finding> {
     let mut findings = Vec::new();
     for source in sources {
         let text = decode_document(&source.text);
@@ -48,7 +76,7 @@ pub fn lint_sources_with(sources: &[SourceFile], options: &LintOptions) -> Vec<F
                     .map(|e| InvalidPolicy::from_policy_error(&source.name, e)),
             ),
             Ok(policy) => {
-                findings.extend(quota::check(&source.name, &text, policy_type));
+                findings.extend(quota::check(&source.name, &text, options.policy_type));
                 lint_policy_in_account(
                     &source.name,
                     &policy,

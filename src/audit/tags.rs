@@ -170,6 +170,9 @@ struct Targets {
 struct Target {
     name: String,
     requests: Vec<Request>,
+    /// One request per distinct context (resource tags): when every statement naming
+    /// the action is on `*`, the resource ARN cannot change the decision, only its tags.
+    by_context: Vec<usize>,
 }
 
 impl Target {
@@ -223,8 +226,85 @@ impl Target {
                 })
                 .collect()
         };
-        Target { name, requests }
+        let mut requests = requests;
+        // Sorted by ARN, so the resources a pattern can match form ranges (see `candidates`).
+        requests.sort_by(|a, b| a.resource.cmp(&b.resource));
+        let mut seen: HashSet<Vec<(String, Vec<String>)>> = HashSet::new();
+        let by_context = requests
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| {
+                seen.insert(
+                    r.context
+                        .iter()
+                        .map(|(k, v)| (k.to_string(), v.to_vec()))
+                        .collect(),
+                )
+            })
+            .map(|(i, _)| i)
+            .collect();
+        Target {
+            name,
+            requests,
+            by_context,
+        }
     }
+
+    /// The requests some Allow statement of `identity` naming this action could allow:
+    /// a resource pattern only matches ARNs that start with its literal prefix (the text
+    /// before its first wildcard or variable), so each pattern selects a range of the
+    /// sorted requests. `*`, `NotResource` or a missing `Resource` select all of them.
+    fn candidates<'r>(&'r self, identity: &[&Policy], boundary: &[&Policy]) -> Vec<&'r Request> {
+        let mut prefixes: Vec<&str> = Vec::new();
+        let mut all_star = true;
+        for policy in identity.iter().chain(boundary) {
+            for statement in &policy.statements {
+                if !action_list_covers(&statement.action, &self.name) {
+                    continue;
+                }
+                let star = statement
+                    .resource
+                    .as_ref()
+                    .is_some_and(|list| !list.negated && list.items.iter().all(|i| i.value == "*"));
+                all_star &= star;
+                if statement.effect.value != Effect::Allow || boundary.contains(policy) {
+                    continue;
+                }
+                match &statement.resource {
+                    Some(list) if !list.negated => {
+                        prefixes.extend(list.items.iter().map(|i| literal_prefix(&i.value)))
+                    }
+                    _ => prefixes.push(""),
+                }
+            }
+        }
+        if all_star {
+            return self.by_context.iter().map(|&i| &self.requests[i]).collect();
+        }
+        if prefixes.contains(&"") {
+            return self.requests.iter().collect();
+        }
+        prefixes.sort_unstable();
+        prefixes.dedup();
+        let mut out: Vec<&Request> = Vec::new();
+        for prefix in prefixes {
+            let start = self
+                .requests
+                .partition_point(|r| r.resource.as_str() < prefix);
+            out.extend(
+                self.requests[start..]
+                    .iter()
+                    .take_while(|r| r.resource.starts_with(prefix)),
+            );
+        }
+        out
+    }
+}
+
+/// The text of a resource pattern before its first wildcard or policy variable.
+fn literal_prefix(pattern: &str) -> &str {
+    let end = pattern.find(['*', '?', '$']).unwrap_or(pattern.len());
+    &pattern[..end]
 }
 
 fn targets(account: &Account, catalog: &Catalog, key: &str, value: &str) -> Targets {
@@ -428,7 +508,8 @@ pub fn check_tamper(
             {
                 continue;
             }
-            let allowed = target.requests.iter().find_map(|request| {
+            let candidates = target.candidates(&identity_refs, &boundary_refs);
+            let allowed = candidates.into_iter().find_map(|request| {
                 if with_principal {
                     let mut request = request.clone();
                     request.principal = Some(principal.arn.to_string());

@@ -393,6 +393,24 @@ pub fn summarize_list<S: AsRef<str>>(names: &[S], max: usize) -> String {
 /// How many action names a finding's details list before counting the rest.
 pub const MAX_LISTED: usize = 10;
 
+/// `(rule, line, column, pointer)` of each finding, for compact assertions in rule tests.
+#[cfg(test)]
+pub(crate) fn located(
+    findings: &[crate::report::Finding],
+) -> Vec<(&'static str, Option<u32>, Option<u32>, &str)> {
+    findings
+        .iter()
+        .map(|f| {
+            (
+                f.rule,
+                f.location.line,
+                f.location.column,
+                f.location.pointer.as_str(),
+            )
+        })
+        .collect()
+}
+
 /// Test support for rule modules: parses a fixture and runs one check over it.
 #[cfg(test)]
 pub(crate) fn run_check(

@@ -191,7 +191,7 @@ pub fn check(policy: &Policy, cx: &LintContext<'_>, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lint::context::run_check;
+    use crate::lint::context::{located, run_check};
 
     #[test]
     fn flags_each_kind_of_malformed_arn() {
@@ -199,17 +199,7 @@ mod tests {
             check,
             include_str!("../../../fixtures/lint/malformed-arn/flagged.json"),
         );
-        let got: Vec<(&str, Option<u32>, Option<u32>, &str)> = found
-            .iter()
-            .map(|f| {
-                (
-                    f.rule,
-                    f.location.line,
-                    f.location.column,
-                    f.location.pointer.as_str(),
-                )
-            })
-            .collect();
+        let got = located(&found);
         assert_eq!(
             got,
             [

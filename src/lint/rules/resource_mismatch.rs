@@ -173,7 +173,7 @@ pub fn check(policy: &Policy, cx: &LintContext<'_>, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lint::context::run_check;
+    use crate::lint::context::{located, run_check};
 
     #[test]
     fn flags_object_actions_on_bucket_arns_and_listing_actions_on_arns() {
@@ -181,17 +181,7 @@ mod tests {
             check,
             include_str!("../../../fixtures/lint/resource-mismatch/flagged.json"),
         );
-        let got: Vec<(&str, Option<u32>, Option<u32>, &str)> = found
-            .iter()
-            .map(|f| {
-                (
-                    f.rule,
-                    f.location.line,
-                    f.location.column,
-                    f.location.pointer.as_str(),
-                )
-            })
-            .collect();
+        let got = located(&found);
         assert_eq!(
             got,
             [

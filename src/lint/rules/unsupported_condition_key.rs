@@ -139,7 +139,7 @@ pub fn check(policy: &Policy, cx: &LintContext<'_>, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lint::context::run_check;
+    use crate::lint::context::{located, run_check};
 
     #[test]
     fn flags_tag_keys_on_untaggable_actions_and_misspelled_keys() {
@@ -147,17 +147,7 @@ mod tests {
             check,
             include_str!("../../../fixtures/lint/unsupported-condition-key/flagged.json"),
         );
-        let got: Vec<(&str, Option<u32>, Option<u32>, &str)> = found
-            .iter()
-            .map(|f| {
-                (
-                    f.rule,
-                    f.location.line,
-                    f.location.column,
-                    f.location.pointer.as_str(),
-                )
-            })
-            .collect();
+        let got = located(&found);
         assert_eq!(
             got,
             [

@@ -160,30 +160,69 @@ pub fn relax_conditions(policy: &mut Policy, actions: &[String]) -> Vec<String> 
 }
 
 /// The tagging actions checked, and the resources each is tried on.
-struct Targets {
-    actions: Vec<Target>,
+struct Targets<'a> {
+    actions: Vec<Target<'a>>,
     names: Vec<String>,
 }
 
 /// One tagging action and the requests that change the managed tag with it: one per
-/// resource of its service (or one on `*`), built once for every principal.
-struct Target {
+/// resource of its service (or one on `*`), built on first use (only actions some
+/// principal's statements name are ever built) and then shared by every principal.
+struct Target<'a> {
     name: String,
+    action: &'a Action,
+    resources: Vec<&'a crate::account::TaggedResource>,
+    tag: (&'a str, &'a str),
+    built: std::cell::OnceCell<Built>,
+}
+
+/// The requests of a target, sorted by resource ARN.
+struct Built {
     requests: Vec<Request>,
     /// One request per distinct context (resource tags): when every statement naming
     /// the action is on `*`, the resource ARN cannot change the decision, only its tags.
     by_context: Vec<usize>,
 }
 
-impl Target {
+impl<'a> Target<'a> {
     fn new(
-        action: &Action,
-        resources: &[&crate::account::TaggedResource],
-        key: &str,
-        value: &str,
+        action: &'a Action,
+        resources: &[&'a crate::account::TaggedResource],
+        key: &'a str,
+        value: &'a str,
     ) -> Self {
+        Target {
+            name: action.full_name(),
+            action,
+            resources: resources.to_vec(),
+            tag: (key, value),
+            built: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn built(&self) -> &Built {
+        self.built.get_or_init(|| {
+            build(
+                self.action,
+                &self.name,
+                &self.resources,
+                self.tag.0,
+                self.tag.1,
+            )
+        })
+    }
+}
+
+fn build(
+    action: &Action,
+    name: &str,
+    resources: &[&crate::account::TaggedResource],
+    key: &str,
+    value: &str,
+) -> Built {
+    {
         let catalog = Catalog::get();
-        let name = action.full_name();
+        let name = name.to_string();
         let supports_tag_keys = catalog.action_supports_key(action, "aws:TagKeys");
         let request_tag = format!("aws:RequestTag/{key}");
         let supports_request_tag = catalog.action_supports_key(action, &request_tag);
@@ -243,13 +282,14 @@ impl Target {
             })
             .map(|(i, _)| i)
             .collect();
-        Target {
-            name,
+        Built {
             requests,
             by_context,
         }
     }
+}
 
+impl Target<'_> {
     /// The requests some Allow statement of `identity` naming this action could allow:
     /// a resource pattern only matches ARNs that start with its literal prefix (the text
     /// before its first wildcard or variable), so each pattern selects a range of the
@@ -278,21 +318,26 @@ impl Target {
                 }
             }
         }
+        let built = self.built();
         if all_star {
-            return self.by_context.iter().map(|&i| &self.requests[i]).collect();
+            return built
+                .by_context
+                .iter()
+                .map(|&i| &built.requests[i])
+                .collect();
         }
         if prefixes.contains(&"") {
-            return self.requests.iter().collect();
+            return built.requests.iter().collect();
         }
         prefixes.sort_unstable();
         prefixes.dedup();
         let mut out: Vec<&Request> = Vec::new();
         for prefix in prefixes {
-            let start = self
+            let start = built
                 .requests
                 .partition_point(|r| r.resource.as_str() < prefix);
             out.extend(
-                self.requests[start..]
+                built.requests[start..]
                     .iter()
                     .take_while(|r| r.resource.starts_with(prefix)),
             );
@@ -307,7 +352,12 @@ fn literal_prefix(pattern: &str) -> &str {
     &pattern[..end]
 }
 
-fn targets(account: &Account, catalog: &Catalog, key: &str, value: &str) -> Targets {
+fn targets<'a>(
+    account: &'a Account,
+    catalog: &'a Catalog,
+    key: &'a str,
+    value: &'a str,
+) -> Targets<'a> {
     let mut by_service: BTreeMap<&str, Vec<&crate::account::TaggedResource>> = BTreeMap::new();
     for resource in &account.resources {
         if let Some(service) = resource.arn.split(':').nth(2) {

@@ -8,20 +8,11 @@ use crate::Run;
 /// Runs `iamscope` with `args` from the repository root, so `fixtures/diff/...`
 /// paths appear in output as the user would type them.
 pub fn run_at_root(args: &[&str], stdin: &str) -> Run {
-    let output = assert_cmd::Command::new(env!("CARGO_BIN_EXE_iamscope"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("NO_COLOR")
-        .args(args)
-        .write_stdin(stdin)
-        .output()
-        .unwrap();
-    Run {
-        code: output.status.code().unwrap(),
-        stdout: String::from_utf8(output.stdout)
-            .unwrap()
-            .replace(env!("CARGO_PKG_VERSION"), "[VERSION]"),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
+    crate::run_in(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")),
+        args,
+        stdin,
+    )
 }
 
 const OLD: &str = "fixtures/diff/scoped-role.json";

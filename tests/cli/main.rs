@@ -37,8 +37,14 @@ pub struct Run {
 
 /// Runs `iamscope` with `args` in the fixtures directory, with `stdin` as input.
 pub fn run_with_stdin(args: &[&str], stdin: &str) -> Run {
+    run_in(&fixtures(), args, stdin)
+}
+
+/// Runs `iamscope` with `args` in `dir`, with `stdin` as input; the one place the
+/// tests start the binary (colours follow the flags, not the environment).
+pub fn run_in(dir: &std::path::Path, args: &[&str], stdin: &str) -> Run {
     let output = assert_cmd::Command::new(env!("CARGO_BIN_EXE_iamscope"))
-        .current_dir(fixtures())
+        .current_dir(dir)
         .env_remove("NO_COLOR")
         .args(args)
         .write_stdin(stdin)

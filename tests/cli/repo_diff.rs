@@ -18,17 +18,7 @@ fn bin() -> PathBuf {
 
 /// Runs `iamscope` in `dir` without a configuration file.
 fn run_in(dir: &Path, args: &[&str]) -> Run {
-    let output = assert_cmd::Command::new(bin())
-        .current_dir(dir)
-        .arg("--no-config")
-        .args(args)
-        .output()
-        .unwrap();
-    Run {
-        code: output.status.code().unwrap(),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
+    crate::run_in(dir, &[&["--no-config"], args].concat(), "")
 }
 
 fn json(run: &Run) -> Value {

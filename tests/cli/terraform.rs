@@ -8,17 +8,11 @@ use serde_json::Value;
 use crate::Run;
 
 fn run(args: &[&str]) -> Run {
-    let output = assert_cmd::Command::new(env!("CARGO_BIN_EXE_iamscope"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .arg("--no-config")
-        .args(args)
-        .output()
-        .unwrap();
-    Run {
-        code: output.status.code().unwrap(),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
+    crate::run_in(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")),
+        &[&["--no-config"], args].concat(),
+        "",
+    )
 }
 
 fn json(run: &Run) -> Value {

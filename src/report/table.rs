@@ -2,7 +2,7 @@
 //! source snippet and its details, then a summary.
 
 use annotate_snippets::{Level, Renderer, Snippet};
-use comfy_table::{presets, Cell, Color, ContentArrangement, Table};
+use comfy_table::{presets, Cell, Color, ColumnConstraint, ContentArrangement, Table};
 
 use super::finding::{Finding, Location, Severity};
 use super::report::Report;
@@ -80,6 +80,9 @@ fn severity_color(severity: Severity) -> Color {
     }
 }
 
+/// The width of the findings table when the output is not a terminal.
+const TABLE_WIDTH: u16 = 180;
+
 fn findings_table(findings: &[Finding], color: bool) -> Table {
     let mut table = Table::new();
     table.load_preset(presets::UTF8_FULL_CONDENSED);
@@ -88,7 +91,12 @@ fn findings_table(findings: &[Finding], color: bool) -> Table {
             .enforce_styling()
             .set_content_arrangement(ContentArrangement::Dynamic);
     } else {
-        table.force_no_tty();
+        // Not a terminal: a fixed width, so the output is the same everywhere and long
+        // messages wrap inside their column instead of making lines hundreds wide.
+        table
+            .force_no_tty()
+            .set_width(TABLE_WIDTH)
+            .set_content_arrangement(ContentArrangement::Dynamic);
     }
     let status = has_status(findings);
     let mut header = vec!["Severity", "Rule", "Location", "Message"];
@@ -96,6 +104,11 @@ fn findings_table(findings: &[Finding], color: bool) -> Table {
         header.insert(0, "Status");
     }
     table.set_header(header);
+    // Severity, rule and location never wrap; the message takes the remaining width.
+    let message_column = table.column_count().saturating_sub(1);
+    for column in table.column_iter_mut().filter(|c| c.index < message_column) {
+        column.set_constraint(ColumnConstraint::ContentWidth);
+    }
     for finding in findings {
         let mut severity = Cell::new(finding.severity.as_str());
         if color {

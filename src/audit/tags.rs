@@ -406,6 +406,15 @@ fn principals<'a>(account: &'a Account, chalk_roles: &HashSet<String>) -> Vec<Pr
                 None => missing.push(arn.as_str()),
             }
         };
+    // A permissions boundary's document, or its ARN listed as missing.
+    let boundary_of = |arn: Option<&'a str>, missing: &mut Vec<&'a str>| {
+        let arn = arn?;
+        let found = index.get(arn).copied();
+        if found.is_none() {
+            missing.push(arn);
+        }
+        found
+    };
     let mut all = Vec::new();
     for role in account
         .roles
@@ -417,13 +426,7 @@ fn principals<'a>(account: &'a Account, chalk_roles: &HashSet<String>) -> Vec<Pr
         for arn in &role.attached {
             managed(arn, &mut identity, &mut missing);
         }
-        let mut boundary = None;
-        if let Some(arn) = &role.boundary {
-            match index.get(arn.as_str()) {
-                Some(p) => boundary = Some(*p),
-                None => missing.push(arn.as_str()),
-            }
-        }
+        let boundary = boundary_of(role.boundary.as_deref(), &mut missing);
         all.push(Principal {
             kind: "role",
             name: &role.name,
@@ -449,13 +452,7 @@ fn principals<'a>(account: &'a Account, chalk_roles: &HashSet<String>) -> Vec<Pr
                 managed(arn, &mut identity, &mut missing);
             }
         }
-        let mut boundary = None;
-        if let Some(arn) = &user.boundary {
-            match index.get(arn.as_str()) {
-                Some(p) => boundary = Some(*p),
-                None => missing.push(arn.as_str()),
-            }
-        }
+        let boundary = boundary_of(user.boundary.as_deref(), &mut missing);
         all.push(Principal {
             kind: "user",
             name: &user.name,

@@ -6,7 +6,6 @@
 //! into `Policy` values where a check needs them, so one malformed document
 //! becomes a finding rather than a failed load.
 
-mod decode;
 mod error;
 pub mod live;
 mod snapshot;

@@ -13,12 +13,12 @@ use std::path::{Path, PathBuf};
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 
-use super::decode::percent_decode;
 use super::error::SnapshotError;
 use super::{
     arn_account, is_aws_managed_arn, Account, Group, ManagedPolicy, PolicyText, Role,
     TaggedResource, User,
 };
+use crate::policy::decode::percent_decode;
 
 /// Loads and merges snapshot files. A directory loads every `*.json` file
 /// directly inside it, in name order.

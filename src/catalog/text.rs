@@ -65,6 +65,26 @@ fn next_placeholder(rest: &str) -> Option<(usize, usize)> {
 /// `<var>` placeholders stand for one or more characters. Case-insensitive. A key written as
 /// the template itself (`aws:ResourceTag/${TagKey}`) also matches.
 pub(crate) fn key_matches_template(template: &str, key: &str) -> bool {
+    matches_placeholders(template, key) || matches_literal_tag_key(template, key)
+}
+
+/// A few services publish tag keys with a literal `tag-key` placeholder
+/// (`secretsmanager:ResourceTag/tag-key`), which stands for any tag key too.
+fn matches_literal_tag_key(template: &str, key: &str) -> bool {
+    let Some(base) = template
+        .strip_suffix("tag-key")
+        .filter(|b| b.ends_with('/'))
+    else {
+        return false;
+    };
+    key.len() > base.len()
+        && key
+            .get(..base.len())
+            .is_some_and(|k| k.eq_ignore_ascii_case(base))
+}
+
+/// `${TagKey}`/`<key>` placeholders in `template` match any non-empty text.
+fn matches_placeholders(template: &str, key: &str) -> bool {
     if template.eq_ignore_ascii_case(key) {
         return true;
     }

@@ -271,46 +271,6 @@ pub fn is_service_wide(pattern: &str) -> bool {
     }
 }
 
-/// Whether the concrete key `key` is an instance of the catalog key `template`. Besides
-/// `${TagKey}`/`<key>` placeholders, a few services publish tag keys with a literal `tag-key`
-/// placeholder (`secretsmanager:ResourceTag/tag-key`), which stands for any tag key too.
-pub fn key_matches(template: &str, key: &str) -> bool {
-    if key_matches_template(template, key) {
-        return true;
-    }
-    let Some(base) = template
-        .strip_suffix("tag-key")
-        .filter(|b| b.ends_with('/'))
-    else {
-        return false;
-    };
-    key.len() > base.len()
-        && key
-            .get(..base.len())
-            .is_some_and(|k| k.eq_ignore_ascii_case(base))
-}
-
-/// Whether `key` can be in the request context of `action`: global keys that do not depend on
-/// the action always can; tag keys and service keys only when the action, one of its resource
-/// types, or the action's entry for that resource type lists them (see [`key_matches`]).
-pub fn action_supports_key(catalog: &Catalog, action: &Action, key: &str) -> bool {
-    if let Some(global) = global_key(key) {
-        if global.availability != KeyAvailability::Listed {
-            return true;
-        }
-    }
-    if action.condition_keys.iter().any(|k| key_matches(k, key)) {
-        return true;
-    }
-    let service = catalog.service(action.service);
-    action.resource_types.iter().any(|r| {
-        r.condition_keys.iter().any(|k| key_matches(k, key))
-            || service
-                .and_then(|s| s.resource_type(r.name))
-                .is_some_and(|rt| rt.condition_keys.iter().any(|k| key_matches(k, key)))
-    })
-}
-
 /// How a condition key relates to actions.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KeyClass {
@@ -350,7 +310,7 @@ pub fn classify_key(catalog: &Catalog, key: &str) -> KeyClass {
     if service
         .condition_keys
         .iter()
-        .any(|k| key_matches(k.name, key))
+        .any(|k| key_matches_template(k.name, key))
     {
         return KeyClass::ActionDependent;
     }
@@ -363,7 +323,7 @@ pub fn classify_key(catalog: &Catalog, key: &str) -> KeyClass {
                     .iter()
                     .flat_map(|r| r.condition_keys.iter()),
             )
-            .any(|k| key_matches(k, key))
+            .any(|k| key_matches_template(k, key))
     });
     if listed_on_action {
         return KeyClass::ActionDependent;
@@ -548,8 +508,8 @@ mod tests {
         let key = "secretsmanager:ResourceTag/aws:secretsmanager:owningService";
         assert_eq!(classify_key(c, key), KeyClass::ActionDependent);
         let get = c.action("secretsmanager:GetSecretValue");
-        assert!(get.is_some_and(|a| action_supports_key(c, a, key)));
-        assert!(!key_matches(
+        assert!(get.is_some_and(|a| c.action_supports_key(a, key)));
+        assert!(!key_matches_template(
             "secretsmanager:resource/Type",
             "secretsmanager:resource/x"
         ));

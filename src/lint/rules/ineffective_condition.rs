@@ -4,8 +4,7 @@ use std::rc::Rc;
 
 use crate::declare_rule;
 use crate::lint::context::{
-    action_supports_key, classify_key, summarize_list, KeyClass, LintContext, StatementActions,
-    MAX_LISTED,
+    classify_key, summarize_list, KeyClass, LintContext, StatementActions, MAX_LISTED,
 };
 use crate::policy::{Condition, ConditionOp, Effect, Policy, SetQualifier};
 use crate::report::Finding;
@@ -118,7 +117,7 @@ pub fn check(policy: &Policy, cx: &LintContext<'_>, out: &mut Vec<Finding>) {
                     let affected: Vec<String> = actions
                         .actions
                         .iter()
-                        .filter(|a| !action_supports_key(cx.catalog, a, key))
+                        .filter(|a| !cx.catalog.action_supports_key(a, key))
                         .map(|a| a.full_name())
                         .collect();
                     if affected.is_empty() {

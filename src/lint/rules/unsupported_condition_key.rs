@@ -4,8 +4,7 @@ use std::rc::Rc;
 
 use crate::declare_rule;
 use crate::lint::context::{
-    action_supports_key, classify_key, summarize_list, KeyClass, LintContext, PolicyKind,
-    StatementActions, MAX_LISTED,
+    classify_key, summarize_list, KeyClass, LintContext, PolicyKind, StatementActions, MAX_LISTED,
 };
 use crate::policy::{Condition, ConditionOp, Effect, Policy, SetQualifier, Statement};
 use crate::report::Finding;
@@ -102,7 +101,7 @@ pub fn check(policy: &Policy, cx: &LintContext<'_>, out: &mut Vec<Finding>) {
                     let actions = expanded.get_or_insert_with(|| cx.statement_actions(stmt));
                     let affected: Vec<String> = actions
                         .narrow_actions()
-                        .filter(|a| !action_supports_key(cx.catalog, a, key))
+                        .filter(|a| !cx.catalog.action_supports_key(a, key))
                         .map(|a| a.full_name())
                         .collect();
                     if affected.is_empty() {

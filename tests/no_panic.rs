@@ -20,6 +20,10 @@ fn token() -> impl Strategy<Value = String> {
         Just("${aws:username}".to_string()),
         "[a-z0-9]{1,8}:[A-Za-z*?]{0,12}",
         "arn:[a-z*]{0,4}:[a-z0-9*-]{0,8}:[a-z0-9*-]{0,6}:[0-9*]{0,12}:[ -~]{0,16}",
+        // Short text with multi-byte characters next to the ASCII that rules look at: byte
+        // offsets that land inside a character are the classic slicing panic.
+        "[ -~\u{e9}\u{38e}\u{20ac}\u{1d11e}]{0,8}",
+        "(arn|ARN|[0-9]{4}-[0-9]{2}-)[0-9:T+\\-\u{e9}\u{20ac}]{0,10}",
         any::<String>(),
     ]
 }

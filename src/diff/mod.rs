@@ -2,6 +2,7 @@
 
 pub mod automaton;
 pub mod compare;
+pub mod ordered;
 pub mod rules;
 pub mod space;
 

@@ -242,3 +242,30 @@ fn widening_one_thing_and_narrowing_another_is_incomparable() {
     let result = assert_verdict(&new, Verdict::Incomparable);
     assert_witnesses_are_real(&old, &new, &result);
 }
+
+fn with_condition(op: &str, key: &str, value: &str) -> String {
+    format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:ListBucket",
+        "Resource":"arn:aws:s3:::chalk-data","Condition":{{"{op}":{{"{key}":"{value}"}}}}}}]}}"#
+    )
+}
+
+#[test]
+fn numbers_a_float_cannot_tell_apart_are_still_compared_exactly() {
+    // As f64 both constants are 1.0; `1.000000000000000000001` is allowed only by `new`.
+    let old = with_condition("NumericLessThanEquals", "s3:max-keys", "1");
+    let new = with_condition("NumericLessThan", "s3:max-keys", "1.00000000000000000001");
+    let result = diff(&old, &new);
+    assert!(result.unproven.is_empty(), "{:?}", result.unproven);
+    assert_eq!(result.verdict, Verdict::Broader);
+    assert_witnesses_are_real(&old, &new, &result);
+}
+
+#[test]
+fn dates_half_a_second_apart_are_compared_exactly() {
+    let old = with_condition("DateLessThan", "aws:CurrentTime", "2030-01-01T00:00:00Z");
+    let new = with_condition("DateLessThan", "aws:CurrentTime", "2030-01-01T00:00:00.5Z");
+    let result = diff(&old, &new);
+    assert_eq!(result.verdict, Verdict::Broader);
+    assert_witnesses_are_real(&old, &new, &result);
+}

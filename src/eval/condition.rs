@@ -43,6 +43,8 @@
 use std::cmp::Ordering;
 use std::net::IpAddr;
 
+use super::date::parse_date;
+use super::decimal::Decimal;
 use super::pattern::{ArnPattern, Glob};
 use super::request::Context;
 use super::variables::{self, Tok, VarResolver};
@@ -309,60 +311,6 @@ pub fn evaluate(condition: &Condition, context: &Context, resolver: &VarResolver
     CompiledCondition::new(condition, resolver.enabled).matches(context, resolver)
 }
 
-/// An exact decimal number borrowed from its text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Decimal<'a> {
-    neg: bool,
-    /// Integer digits without leading zeros.
-    int: &'a str,
-    /// Fraction digits without trailing zeros.
-    frac: &'a str,
-}
-
-impl<'a> Decimal<'a> {
-    fn parse(text: &'a str) -> Option<Decimal<'a>> {
-        let (neg, body) = match text.as_bytes().first() {
-            Some(b'-') => (true, &text[1..]),
-            Some(b'+') => (false, &text[1..]),
-            _ => (false, text),
-        };
-        let (int, frac) = body.split_once('.').unwrap_or((body, ""));
-        let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-        if (int.is_empty() && frac.is_empty()) || !digits(int) || !digits(frac) {
-            return None;
-        }
-        let int = int.trim_start_matches('0');
-        let frac = frac.trim_end_matches('0');
-        let neg = neg && !(int.is_empty() && frac.is_empty());
-        Some(Decimal { neg, int, frac })
-    }
-
-    fn cmp_magnitude(&self, other: &Self) -> Ordering {
-        self.int
-            .len()
-            .cmp(&other.int.len())
-            .then_with(|| self.int.cmp(other.int))
-            .then_with(|| self.frac.cmp(other.frac))
-    }
-}
-
-impl Ord for Decimal<'_> {
-    fn cmp(&self, other: &Self) -> Ordering {
-        match (self.neg, other.neg) {
-            (false, true) => Ordering::Greater,
-            (true, false) => Ordering::Less,
-            (false, false) => self.cmp_magnitude(other),
-            (true, true) => other.cmp_magnitude(self),
-        }
-    }
-}
-
-impl PartialOrd for Decimal<'_> {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
 fn parse_bool(text: &str) -> Option<bool> {
     if text.eq_ignore_ascii_case("true") {
         Some(true)
@@ -371,88 +319,6 @@ fn parse_bool(text: &str) -> Option<bool> {
     } else {
         None
     }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date.
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn num(s: &str) -> Option<i64> {
-    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    s.parse().ok()
-}
-
-/// Parses an ISO 8601 date/time or integer epoch seconds into nanoseconds since the epoch.
-pub fn parse_date(text: &str) -> Option<i128> {
-    const NS: i128 = 1_000_000_000;
-    let digits = text.strip_prefix('-').unwrap_or(text);
-    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
-        let secs: i128 = text.parse().ok()?;
-        return Some(secs * NS);
-    }
-    let b = text.as_bytes();
-    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let (y, m, d) = (num(&text[0..4])?, num(&text[5..7])?, num(&text[8..10])?);
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
-        return None;
-    }
-    let mut nanos = i128::from(days_from_civil(y, m, d)) * 86_400 * NS;
-    let rest = &text[10..];
-    if rest.is_empty() {
-        return Some(nanos);
-    }
-    let rest = rest.strip_prefix(['T', 't'])?;
-    // Split off the zone designator.
-    let zone_at = rest.find(['Z', 'z', '+', '-']).unwrap_or(rest.len());
-    let (time, zone) = rest.split_at(zone_at);
-    let mut parts = time.splitn(3, ':');
-    let h = num(parts.next()?)?;
-    let mi = num(parts.next()?)?;
-    let (s, frac) = match parts.next() {
-        Some(sec) => {
-            let (s, f) = sec.split_once('.').unwrap_or((sec, ""));
-            if !f.bytes().all(|b| b.is_ascii_digit()) || f.len() > 9 {
-                return None;
-            }
-            (num(s)?, f)
-        }
-        None => (0, ""),
-    };
-    if h > 24 || mi > 59 || s > 60 {
-        return None;
-    }
-    let frac_ns: i128 = if frac.is_empty() {
-        0
-    } else {
-        format!("{frac:0<9}").parse().ok()?
-    };
-    nanos += i128::from(h * 3600 + mi * 60 + s) * NS + frac_ns;
-    let offset_secs = match zone {
-        "" | "Z" | "z" => 0,
-        _ => {
-            let sign = if zone.starts_with('-') { -1 } else { 1 };
-            let z = &zone[1..];
-            let (zh, zm) = match z.split_once(':') {
-                Some((a, b)) => (num(a)?, num(b)?),
-                None if z.len() == 4 => (num(&z[..2])?, num(&z[2..])?),
-                None if z.len() == 2 => (num(z)?, 0),
-                None => return None,
-            };
-            sign * (zh * 3600 + zm * 60)
-        }
-    };
-    Some(nanos - i128::from(offset_secs) * NS)
 }
 
 /// Decodes standard base64 (padding optional); `None` when malformed.
@@ -497,7 +363,11 @@ fn parse_cidr(text: &str) -> Option<(IpAddr, u8)> {
     let max = if ip.is_ipv4() { 32 } else { 128 };
     let prefix = match prefix {
         Some(p) => {
-            let p: u8 = num(p)?.try_into().ok()?;
+            // Digits only: `u8::from_str` would also take a `+` sign.
+            if !p.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            let p: u8 = p.parse().ok()?;
             if p > max {
                 return None;
             }

@@ -10,6 +10,8 @@
 pub mod build;
 pub mod compiled;
 pub mod condition;
+pub mod date;
+pub mod decimal;
 pub mod evaluate;
 pub mod pattern;
 pub mod request;

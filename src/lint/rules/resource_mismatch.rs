@@ -70,7 +70,9 @@ pub fn check(policy: &Policy, cx: &LintContext<'_>, out: &mut Vec<Finding>) {
         // A `*` matches everything; a value that is not an ARN is `malformed-arn`'s concern.
         let judgeable = resources.items.iter().all(|i| {
             i.value.len() > 4
-                && i.value[..4].eq_ignore_ascii_case("arn:")
+                && i.value
+                    .get(..4)
+                    .is_some_and(|p| p.eq_ignore_ascii_case("arn:"))
                 && !is_all_wildcard(&i.value)
         });
         if !judgeable {
@@ -219,5 +221,12 @@ mod tests {
             include_str!("../../../fixtures/lint/resource-mismatch/clean.json"),
         );
         assert_eq!(found, []);
+    }
+
+    #[test]
+    fn resource_with_a_multibyte_character_at_byte_four_is_not_judged() {
+        // `A A` then a two-byte character across bytes 3..5: a byte slice at 4 would panic.
+        let policy = "{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":[\"A A\u{38e}\"]}]}";
+        assert_eq!(run_check(check, policy), []);
     }
 }

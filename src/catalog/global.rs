@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 
 use serde::Deserialize;
 
-use super::text::key_matches_template;
+use super::keys::KeyIndex;
 
 /// The AWS page the global key list is maintained from.
 pub const GLOBAL_KEYS_DOCS_URL: &str =
@@ -76,11 +76,13 @@ pub fn global_condition_keys() -> &'static [GlobalKey] {
     &GLOBAL_KEYS
 }
 
-/// The global key that `key` is (an instance of), case-insensitively.
+static GLOBAL_KEY_INDEX: LazyLock<KeyIndex> =
+    LazyLock::new(|| KeyIndex::new(GLOBAL_KEYS.iter().map(|g| g.name)));
+
+/// The global key that `key` is (an instance of), case-insensitively: the first in
+/// documentation order.
 pub fn global_key(key: &str) -> Option<&'static GlobalKey> {
-    GLOBAL_KEYS
-        .iter()
-        .find(|g| key_matches_template(g.name, key))
+    GLOBAL_KEYS.get(GLOBAL_KEY_INDEX.first_match(key)?)
 }
 
 /// Whether `key` is an AWS global condition key (`aws:PrincipalTag/team` counts).

@@ -11,18 +11,22 @@
 
 mod arn;
 mod global;
+mod keys;
 pub(crate) mod text;
 
 use std::fmt;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 pub use arn::{arn_format_may_match, split_arn, Arn};
 pub use global::{
     global_condition_keys, global_key, is_global_key, GlobalKey, KeyAvailability,
     GLOBAL_KEYS_DOCS_URL,
 };
+use keys::KeyIndex;
 
-use text::{cmp_ci, edit_distance_ci, glob_match_ci, has_wildcard, key_matches_template};
+use text::{
+    cmp_ci, edit_distance_within, glob_match_ci, has_wildcard, key_matches_template, with_lowercase,
+};
 
 const CATALOG_JSON: &str = include_str!("../../data/catalog/iam-catalog.json");
 
@@ -124,6 +128,8 @@ pub struct Action {
     pub resource_types: Vec<ResourceRef>,
     /// Condition keys of the action itself (not tied to a resource type).
     pub condition_keys: Vec<&'static str>,
+    /// (service index, action index) in the catalog that made it, for per-action caches.
+    slot: (usize, usize),
 }
 
 impl Action {
@@ -260,22 +266,12 @@ pub struct Catalog {
     /// Lowercased `prefix:name` of every action, in [`Catalog::actions`] order, for patterns
     /// whose wildcard spans the colon.
     full_names: Vec<Box<str>>,
-}
-
-/// Calls `f` with `s` ASCII-lowercased, on the stack for the usual short names.
-fn with_lowercase<R>(s: &str, f: impl FnOnce(&str) -> R) -> R {
-    let mut buf = [0u8; 128];
-    if s.len() <= buf.len() && s.is_ascii() {
-        let out = &mut buf[..s.len()];
-        for (o, c) in out.iter_mut().zip(s.bytes()) {
-            *o = c.to_ascii_lowercase();
-        }
-        // ASCII in, ASCII out: always valid UTF-8.
-        if let Ok(lower) = std::str::from_utf8(out) {
-            return f(lower);
-        }
-    }
-    f(&s.to_ascii_lowercase())
+    /// Per service (same order as `services`), every condition key it lists anywhere, built
+    /// on first use: most policies touch a handful of services.
+    service_keys: Vec<OnceLock<KeyIndex>>,
+    /// Per action (by its slot), the keys of [`Catalog::action_condition_keys`], built on
+    /// first use: `action_supports_key` runs for every action x condition key of a policy.
+    action_keys: Vec<Vec<OnceLock<KeyIndex>>>,
 }
 
 // Catalog loading is tested; if the embedded data were ever broken, lookups find nothing
@@ -315,6 +311,7 @@ impl Catalog {
                         })
                         .collect(),
                     condition_keys: a.3,
+                    slot: (0, 0),
                 });
             }
             actions.sort_by(|a, b| cmp_ci(a.name, b.name));
@@ -347,6 +344,11 @@ impl Catalog {
             });
         }
         services.sort_by(|a, b| cmp_ci(a.prefix, b.prefix));
+        for (si, service) in services.iter_mut().enumerate() {
+            for (ai, action) in service.actions.iter_mut().enumerate() {
+                action.slot = (si, ai);
+            }
+        }
         let info = CatalogInfo {
             package: raw.source.package,
             version: raw.source.version,
@@ -380,12 +382,19 @@ impl Catalog {
                     .into_boxed_str()
             })
             .collect();
+        let service_keys = services.iter().map(|_| OnceLock::new()).collect();
+        let action_keys = services
+            .iter()
+            .map(|s| s.actions.iter().map(|_| OnceLock::new()).collect())
+            .collect();
         Ok(Catalog {
             info,
             services,
             service_index,
             action_index,
             full_names,
+            service_keys,
+            action_keys,
         })
     }
 
@@ -403,6 +412,28 @@ impl Catalog {
     pub fn service(&self, prefix: &str) -> Option<&Service> {
         let i = with_lowercase(prefix, |p| self.service_index.get(p).copied())?;
         self.services.get(i)
+    }
+
+    /// For a service condition key such as `s3:prefix`: the service its prefix names, and
+    /// whether that service lists the key (as itself or as an instance of a template such as
+    /// `s3:ExistingObjectTag/<key>`) for the service, an action or a resource of an action.
+    /// `None` when no service has the key's prefix.
+    pub fn service_lists_key(&self, key: &str) -> Option<(&Service, bool)> {
+        let (prefix, _) = key.split_once(':')?;
+        let i = with_lowercase(prefix, |p| self.service_index.get(p).copied())?;
+        let service = self.services.get(i)?;
+        let index = self.service_keys.get(i)?.get_or_init(|| {
+            KeyIndex::new(service.condition_keys.iter().map(|k| k.name).chain(
+                service.actions.iter().flat_map(|a| {
+                    a.condition_keys.iter().copied().chain(
+                        a.resource_types
+                            .iter()
+                            .flat_map(|r| r.condition_keys.iter().copied()),
+                    )
+                }),
+            ))
+        });
+        Some((service, index.contains(key)))
     }
 
     /// The action `prefix:Name`, case-insensitively (`S3:getobject` finds `s3:GetObject`).
@@ -474,14 +505,7 @@ impl Catalog {
     /// resource type, and the keys of those resource types. Sorted and deduplicated
     /// case-insensitively; templates such as `aws:ResourceTag/${TagKey}` are kept as such.
     pub fn action_condition_keys(&self, action: &Action) -> impl Iterator<Item = &'static str> {
-        let service = self.service(action.service);
-        let mut keys: Vec<&'static str> = action.condition_keys.clone();
-        for r in &action.resource_types {
-            keys.extend(r.condition_keys.iter().copied());
-            if let Some(rt) = service.and_then(|s| s.resource_type(r.name)) {
-                keys.extend(rt.condition_keys.iter().copied());
-            }
-        }
+        let mut keys: Vec<&'static str> = self.action_keys_unsorted(action).collect();
         keys.sort_by(|a, b| cmp_ci(a, b));
         keys.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
         keys.into_iter()
@@ -498,16 +522,40 @@ impl Catalog {
                 return true;
             }
         }
-        // The same keys as `action_condition_keys`, without collecting and sorting.
+        let (si, ai) = action.slot;
+        let ours = self
+            .services
+            .get(si)
+            .and_then(|s| s.actions.get(ai))
+            .is_some_and(|a| std::ptr::eq(a, action));
+        match self.action_keys.get(si).and_then(|keys| keys.get(ai)) {
+            Some(keys) if ours => keys
+                .get_or_init(|| KeyIndex::new(self.action_keys_unsorted(action)))
+                .contains(key),
+            // An action of another catalog value: no cache slot of ours describes it.
+            _ => self
+                .action_keys_unsorted(action)
+                .any(|t| key_matches_template(t, key)),
+        }
+    }
+
+    /// The keys of [`Catalog::action_condition_keys`], unsorted and with duplicates.
+    fn action_keys_unsorted<'a>(
+        &'a self,
+        action: &'a Action,
+    ) -> impl Iterator<Item = &'static str> + 'a {
         let service = self.service(action.service);
-        let matches = |keys: &[&str]| keys.iter().any(|t| key_matches_template(t, key));
-        matches(&action.condition_keys)
-            || action.resource_types.iter().any(|r| {
-                matches(&r.condition_keys)
-                    || service
-                        .and_then(|s| s.resource_type(r.name))
-                        .is_some_and(|rt| matches(&rt.condition_keys))
-            })
+        action
+            .condition_keys
+            .iter()
+            .copied()
+            .chain(action.resource_types.iter().flat_map(move |r| {
+                let of_type = service
+                    .and_then(|s| s.resource_type(r.name))
+                    .map(|rt| rt.condition_keys.as_slice())
+                    .unwrap_or_default();
+                r.condition_keys.iter().chain(of_type).copied()
+            }))
     }
 
     /// The resource types `action` accepts (none when it accepts only `*`).
@@ -578,8 +626,7 @@ fn closest<'a, T>(
 ) -> Option<&'a T> {
     let limit = (target.len() / 3).max(1);
     candidates
-        .map(|c| (edit_distance_ci(name(c), target), c))
-        .filter(|(d, _)| *d <= limit)
+        .filter_map(|c| Some((edit_distance_within(name(c), target, limit)?, c)))
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
 }

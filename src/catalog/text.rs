@@ -122,7 +122,35 @@ fn matches_placeholders(template: &str, key: &str) -> bool {
     go(template, key)
 }
 
-/// Levenshtein distance over ASCII-lowercased bytes.
+/// Levenshtein distance over ASCII-lowercased bytes, [`edit_distance_ci`], when it is at most `limit`, else `None`; cheaper on far-apart
+/// names: the length difference bounds the distance from below, and the table stops as
+/// soon as a whole row exceeds the limit (rows never decrease from there).
+pub(crate) fn edit_distance_within(a: &str, b: &str, limit: usize) -> Option<usize> {
+    if a.len().abs_diff(b.len()) > limit {
+        return None;
+    }
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut diag = row[0];
+        row[0] = i + 1;
+        let mut row_min = row[0];
+        for (j, cb) in b.iter().enumerate() {
+            let subst = diag + usize::from(!ca.eq_ignore_ascii_case(cb));
+            diag = row[j + 1];
+            row[j + 1] = subst.min(row[j + 1] + 1).min(row[j] + 1);
+            row_min = row_min.min(row[j + 1]);
+        }
+        if row_min > limit {
+            return None;
+        }
+    }
+    Some(row[b.len()]).filter(|d| *d <= limit)
+}
+
+/// Case-insensitive Levenshtein distance over the whole table: the reference that
+/// [`edit_distance_within`] is tested against.
+#[cfg(test)]
 pub(crate) fn edit_distance_ci(a: &str, b: &str) -> usize {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     // One row of the table, updated in place; `diag` holds the previous row's `j` entry.
@@ -137,6 +165,22 @@ pub(crate) fn edit_distance_ci(a: &str, b: &str) -> usize {
         }
     }
     row[b.len()]
+}
+
+/// Calls `f` with `s` ASCII-lowercased, on the stack for the usual short names.
+pub(crate) fn with_lowercase<R>(s: &str, f: impl FnOnce(&str) -> R) -> R {
+    let mut buf = [0u8; 128];
+    if s.len() <= buf.len() && s.is_ascii() {
+        let out = &mut buf[..s.len()];
+        for (o, c) in out.iter_mut().zip(s.bytes()) {
+            *o = c.to_ascii_lowercase();
+        }
+        // ASCII in, ASCII out: always valid UTF-8.
+        if let Ok(lower) = std::str::from_utf8(out) {
+            return f(lower);
+        }
+    }
+    f(&s.to_ascii_lowercase())
 }
 
 #[cfg(test)]
@@ -179,6 +223,29 @@ mod tests {
         assert_eq!(edit_distance_ci("GetObjects", "getobject"), 1);
         assert_eq!(edit_distance_ci("s4", "s3"), 1);
         assert_eq!(edit_distance_ci("", "abc"), 3);
+    }
+
+    #[test]
+    fn bounded_edit_distance_agrees_with_the_full_one_within_the_limit() {
+        let words = [
+            "",
+            "s3",
+            "s4",
+            "GetObject",
+            "getobjects",
+            "PutObject",
+            "ListBuckets",
+            "abc",
+        ];
+        for a in words {
+            for b in words {
+                for limit in 0..5 {
+                    let full = edit_distance_ci(a, b);
+                    let want = (full <= limit).then_some(full);
+                    assert_eq!(edit_distance_within(a, b, limit), want, "{a} {b} {limit}");
+                }
+            }
+        }
     }
 }
 

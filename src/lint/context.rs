@@ -5,7 +5,7 @@ use std::cell::RefCell;
 use std::collections::HashSet;
 use std::rc::Rc;
 
-use crate::catalog::text::{cmp_ci, edit_distance_ci, key_matches_template, FastMap};
+use crate::catalog::text::{cmp_ci, edit_distance_within, FastMap};
 use crate::catalog::{global_key, Action, Catalog, KeyAvailability};
 use crate::policy::{Policy, Pos, Statement};
 use crate::report::Location;
@@ -301,39 +301,18 @@ pub fn classify_key(catalog: &Catalog, key: &str) -> KeyClass {
             KeyAvailability::Listed => KeyClass::ActionDependent,
         };
     }
-    let Some((prefix, _)) = key.split_once(':') else {
-        return KeyClass::Unknown;
-    };
-    let Some(service) = catalog.service(prefix) else {
-        return KeyClass::Unknown;
-    };
-    if service
-        .condition_keys
-        .iter()
-        .any(|k| key_matches_template(k.name, key))
-    {
-        return KeyClass::ActionDependent;
-    }
     // Keys are also listed per action; a key that only appears there still counts as known.
-    let listed_on_action = service.actions.iter().any(|a| {
-        a.condition_keys
-            .iter()
-            .chain(
-                a.resource_types
-                    .iter()
-                    .flat_map(|r| r.condition_keys.iter()),
-            )
-            .any(|k| key_matches_template(k, key))
-    });
-    if listed_on_action {
+    let Some((service, listed)) = catalog.service_lists_key(key) else {
+        return KeyClass::Unknown;
+    };
+    if listed {
         return KeyClass::ActionDependent;
     }
     let limit = (key.len() / 3).max(1);
     let suggestion = service
         .condition_keys
         .iter()
-        .map(|k| (edit_distance_ci(k.name, key), k.name))
-        .filter(|(d, _)| *d <= limit)
+        .filter_map(|k| Some((edit_distance_within(k.name, key, limit)?, k.name)))
         .min_by_key(|(d, _)| *d)
         .map(|(_, name)| name);
     KeyClass::UnknownServiceKey { suggestion }
@@ -391,6 +370,7 @@ pub(crate) fn run_check(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalog::text::key_matches_template;
     use crate::policy::parse_policy;
 
     fn policy(text: &str) -> Policy {

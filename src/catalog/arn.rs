@@ -90,11 +90,26 @@ enum PatTok {
     Star,
 }
 
+/// Where the first `${` of `text` starts (a byte scan: cheaper than a substring search for
+/// the short fields this runs on).
+fn find_var(text: &str) -> Option<usize> {
+    text.as_bytes().windows(2).position(|w| w == b"${")
+}
+
+fn has_var(text: &str) -> bool {
+    find_var(text).is_some()
+}
+
+/// Whether `field` is exactly one `${...}` variable.
+fn is_single_var(field: &str) -> bool {
+    field.starts_with("${") && field.find('}') == Some(field.len() - 1)
+}
+
 /// Splits `text` into literal bytes (`Some`) and `${...}` variables (`None`).
 fn scan_vars(text: &str) -> Vec<Option<u8>> {
     let mut out = Vec::with_capacity(text.len());
     let mut rest = text;
-    while let Some(start) = rest.find("${") {
+    while let Some(start) = find_var(rest) {
         let Some(len) = rest[start..].find('}') else {
             break;
         };
@@ -221,23 +236,28 @@ fn intersects(f: &[FormatTok], p: &[PatTok]) -> bool {
 }
 
 /// Splits at the first five `:` that are not inside a `${...}` variable.
-fn split_fields(text: &str) -> Vec<&str> {
-    let mut fields = Vec::with_capacity(6);
+/// The fields of `text` split at the first five colons outside `${...}`, and how many
+/// there are (at most six; the last holds the rest). On the stack: this runs twice for
+/// every (resource type format, policy resource) pair a rule compares.
+fn split_fields(text: &str) -> ([&str; 6], usize) {
+    let mut fields = [""; 6];
+    let mut count = 0;
     let (mut start, mut depth) = (0, 0usize);
     let bytes = text.as_bytes();
     for (i, &c) in bytes.iter().enumerate() {
         match c {
             b'{' if i > 0 && bytes[i - 1] == b'$' => depth += 1,
             b'}' if depth > 0 => depth -= 1,
-            b':' if depth == 0 && fields.len() < 5 => {
-                fields.push(&text[start..i]);
+            b':' if depth == 0 && count < 5 => {
+                fields[count] = &text[start..i];
+                count += 1;
                 start = i + 1;
             }
             _ => {}
         }
     }
-    fields.push(&text[start..]);
-    fields
+    fields[count] = &text[start..];
+    (fields, count + 1)
 }
 
 /// Can some ARN of the Service Authorization Reference `format` also match the policy's ARN
@@ -247,9 +267,9 @@ fn split_fields(text: &str) -> Vec<&str> {
 /// a field's `:`; other patterns (`*`, malformed ones) are compared as whole strings, which
 /// can only answer `true` more often. Exact for the variable model in the module docs.
 pub fn arn_format_may_match(format: &str, policy_pattern: &str) -> bool {
-    let format_fields = split_fields(format);
-    let pattern_fields = split_fields(policy_pattern);
-    if format_fields.len() == 6 && pattern_fields.len() == 6 {
+    let (format_fields, format_count) = split_fields(format);
+    let (pattern_fields, pattern_count) = split_fields(policy_pattern);
+    if format_count == 6 && pattern_count == 6 {
         let resource_class = resource_var_class(format_fields[5]);
         return format_fields
             .iter()
@@ -276,7 +296,12 @@ fn field_may_match(format: &str, pattern: &str, class: VarClass) -> bool {
     if !pattern.is_empty() && pattern.bytes().all(|c| c == b'*') {
         return true;
     }
-    if !format.contains("${") && !pattern.contains("${") {
+    // A field that is one variable (`${Region}`, `${Account}`): any non-empty text without a
+    // colon fits it, and a non-empty pattern without a colon matches some such text.
+    if class == VarClass::NoColon && is_single_var(format) && !pattern.contains(':') {
+        return !pattern.is_empty();
+    }
+    if !has_var(format) && !has_var(pattern) {
         return super::text::glob_match_ci(pattern, format);
     }
     intersects(&field_tokens(format, class), &pattern_tokens(pattern, true))
@@ -317,6 +342,42 @@ pub(crate) fn formats_regex(formats: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn field_shortcuts_agree_with_the_automaton() {
+        let formats = [
+            "${Region}",
+            "${Account}",
+            "s3",
+            "",
+            "${Partition}",
+            "us-${Region}",
+            "${A}${B}",
+        ];
+        let patterns = [
+            "",
+            "*",
+            "?",
+            "us-east-1",
+            "us-*",
+            "${aws:region}",
+            "a:b",
+            "${x",
+            ":",
+            "**",
+            "s3",
+            "S3",
+            "\u{e9}",
+        ];
+        for f in formats {
+            for p in patterns {
+                for class in [VarClass::NoColon, VarClass::Any, VarClass::NoSlashOrColon] {
+                    let want = intersects(&field_tokens(f, class), &pattern_tokens(p, true));
+                    assert_eq!(field_may_match(f, p, class), want, "{f:?} {p:?} {class:?}");
+                }
+            }
+        }
+    }
 
     const OBJECT: &str = "arn:${Partition}:s3:::${BucketName}/${ObjectName}";
     const BUCKET: &str = "arn:${Partition}:s3:::${BucketName}";

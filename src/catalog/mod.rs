@@ -215,6 +215,25 @@ impl Service {
         self.actions.get(i)
     }
 
+    /// The actions whose names start, case-insensitively, with the text of `pattern` before
+    /// its first wildcard: the only ones the pattern can match. Names are sorted by
+    /// [`cmp_ci`], so they form one run that a binary search finds.
+    fn actions_with_literal_prefix<'s: 'p, 'p>(
+        &'s self,
+        pattern: &'p str,
+    ) -> impl Iterator<Item = &'s Action> + 'p {
+        let literal = &pattern[..pattern.find(['*', '?']).unwrap_or(pattern.len())];
+        let start = self
+            .actions
+            .partition_point(|a| cmp_ci(a.name, literal) == std::cmp::Ordering::Less);
+        self.actions[start..].iter().take_while(move |a| {
+            a.name
+                .as_bytes()
+                .get(..literal.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(literal.as_bytes()))
+        })
+    }
+
     /// The resource type called `name`, case-insensitively.
     pub fn resource_type(&self, name: &str) -> Option<&ResourceType> {
         let i = self
@@ -461,7 +480,17 @@ impl Catalog {
     ) -> Box<dyn Iterator<Item = &'s Action> + 'p> {
         match pattern.split_once(':') {
             Some((prefix, action)) if !has_wildcard(prefix) => match self.service(prefix) {
-                Some(s) => Box::new(s.actions.iter().filter(|a| glob_match_ci(action, a.name))),
+                Some(s) => {
+                    // `Get*` needs no glob once the prefix range is found.
+                    let prefix_star = action.ends_with('*')
+                        && action
+                            .find(['*', '?'])
+                            .is_some_and(|i| i + 1 == action.len());
+                    Box::new(
+                        s.actions_with_literal_prefix(action)
+                            .filter(move |a| prefix_star || glob_match_ci(action, a.name)),
+                    )
+                }
                 None => Box::new(std::iter::empty()),
             },
             _ if !pattern.is_empty() && pattern.bytes().all(|c| c == b'*') => {

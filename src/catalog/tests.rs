@@ -250,3 +250,44 @@ fn key_types_come_from_global_and_service_lists() {
         .unwrap_or_default();
     assert!(formats.iter().any(|f| f.contains(":s3:::")), "{formats:?}");
 }
+
+#[test]
+fn expansion_by_prefix_range_agrees_with_globbing_every_action() {
+    let c = catalog();
+    let patterns = [
+        "s3:*",
+        "s3:Get*",
+        "S3:get*object*",
+        "s3:?etObject",
+        "s3:",
+        "s3:*Object",
+        "ec2:Describe*",
+        "iam:Pass*",
+        "iam:PassRole*",
+        "iam:passrole",
+        "lambda:Invoke?unction",
+        "kms:\u{e9}*",
+        "sts:AssumeRole*",
+        "dynamodb:*Item",
+        "s3:GetObject?",
+        "logs:Get*Events",
+    ];
+    for pattern in patterns {
+        let (prefix, name) = pattern.split_once(':').unwrap_or_default();
+        let want: Vec<&Action> = c
+            .service(prefix)
+            .map(|s| {
+                s.actions
+                    .iter()
+                    .filter(|a| glob_match_ci(name, a.name))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let got = c.expand(pattern);
+        assert_eq!(got.len(), want.len(), "{pattern}");
+        assert!(
+            got.iter().zip(&want).all(|(a, b)| std::ptr::eq(*a, *b)),
+            "{pattern}"
+        );
+    }
+}

@@ -167,18 +167,11 @@ pub(crate) fn edit_distance_ci(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
-/// Calls `f` with `s` ASCII-lowercased, on the stack for the usual short names.
+/// Calls `f` with `s` ASCII-lowercased, without a copy when it already is.
 pub(crate) fn with_lowercase<R>(s: &str, f: impl FnOnce(&str) -> R) -> R {
-    let mut buf = [0u8; 128];
-    if s.len() <= buf.len() && s.is_ascii() {
-        let out = &mut buf[..s.len()];
-        for (o, c) in out.iter_mut().zip(s.bytes()) {
-            *o = c.to_ascii_lowercase();
-        }
-        // ASCII in, ASCII out: always valid UTF-8.
-        if let Ok(lower) = std::str::from_utf8(out) {
-            return f(lower);
-        }
+    // Policies mostly write `s3:GetObject`; names written in lowercase skip the copy.
+    if !s.bytes().any(|c| c.is_ascii_uppercase()) {
+        return f(s);
     }
     f(&s.to_ascii_lowercase())
 }

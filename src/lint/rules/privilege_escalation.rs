@@ -1,5 +1,6 @@
 //! `privilege-escalation`: grants that let the holder raise its own privileges.
 
+use crate::catalog::text::FastMap;
 use crate::catalog::{arn_format_may_match, split_arn};
 use crate::declare_rule;
 use crate::lint::context::{LintContext, PolicyKind};
@@ -338,24 +339,32 @@ pub fn check(policy: &Policy, cx: &LintContext<'_>, out: &mut Vec<Finding>) {
     }
     // Policy variables are only substituted in `2012-10-17` documents.
     let variables = policy.supports_variables();
-    for path in PATHS {
+    // Many paths share step actions (`iam:PassRole` above all): which statements' action
+    // lists cover an action, and whether a deny removes it, is decided once per action.
+    let mut covering: FastMap<&'static str, Vec<&Statement>> = FastMap::default();
+    'paths: for path in PATHS {
         // The statements granting each step; the path holds when none is empty.
-        let grants: Vec<Vec<&Statement>> = path
-            .steps
-            .iter()
-            .map(|step| {
+        let mut grants: Vec<Vec<&Statement>> = Vec::with_capacity(path.steps.len());
+        for step in path.steps {
+            let candidates = covering.entry(step.action).or_insert_with(|| {
                 if denied(policy, step.action) {
                     return Vec::new();
                 }
                 allows
                     .iter()
                     .copied()
-                    .filter(|s| grants_step(cx, s, step, path, variables))
+                    .filter(|s| action_list_covers(&s.action, step.action))
                     .collect()
-            })
-            .collect();
-        if grants.iter().any(Vec::is_empty) {
-            continue;
+            });
+            let granting: Vec<&Statement> = candidates
+                .iter()
+                .copied()
+                .filter(|s| grants_step_on_scope(cx, s, step, path, variables))
+                .collect();
+            if granting.is_empty() {
+                continue 'paths;
+            }
+            grants.push(granting);
         }
         let key = path.steps[0].action;
         let Some(first) = grants.first().and_then(|g| g.first()) else {
@@ -419,17 +428,15 @@ fn key_location(statement: &Statement, action: &str) -> (Pos, String) {
     }
 }
 
-/// Whether an `Allow` statement grants `step`'s action on its scope.
-fn grants_step(
+/// Whether an `Allow` statement whose action list covers `step`'s action grants it on the
+/// step's scope.
+fn grants_step_on_scope(
     cx: &LintContext<'_>,
     statement: &Statement,
     step: &Step,
     path: &EscalationPath,
     variables: bool,
 ) -> bool {
-    if !action_list_covers(&statement.action, step.action) {
-        return false;
-    }
     if let (Some(service), true) = (path.passed_to, step.action == "iam:PassRole") {
         if !passes_to(statement, service) {
             return false;

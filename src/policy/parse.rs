@@ -68,7 +68,16 @@ struct Builder {
 }
 
 fn child(pointer: &str, token: &str) -> String {
-    format!("{pointer}/{}", escape_pointer(token))
+    // Built by hand: this runs for every member of every document parsed.
+    let mut out = String::with_capacity(pointer.len() + 1 + token.len());
+    out.push_str(pointer);
+    out.push('/');
+    if token.contains(['~', '/']) {
+        out.push_str(&escape_pointer(token));
+    } else {
+        out.push_str(token);
+    }
+    out
 }
 
 /// A suggestion for a misspelt key: same letters in another case, or a plural.

@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use crate::declare_rule;
 use crate::lint::context::LintContext;
-use crate::policy::{ConditionOp, Item, Policy};
+use crate::policy::{ConditionOp, Item, Policy, Statement};
 use crate::report::Finding;
 
 declare_rule! {
@@ -145,20 +145,22 @@ fn problem(value: &str) -> Option<String> {
 /// Reports resources and ARN condition values that cannot be ARNs.
 pub fn check(policy: &Policy, cx: &LintContext<'_>, out: &mut Vec<Finding>) {
     let meta = MalformedArn::META;
-    let report = |out: &mut Vec<Finding>, item: &Item, pointer: String, label: String| {
-        if let Some(message) = problem(&item.value) {
-            out.push(
-                Finding::new(meta.id, meta.severity, message)
-                    .at(cx.location(item.pos, pointer))
-                    .in_statement(label)
-                    .subject(item.value.clone()),
-            );
-        }
-    };
+    // The pointer and label are built only for a finding: most items are fine.
+    let report =
+        |out: &mut Vec<Finding>, item: &Item, stmt: &Statement, pointer: &dyn Fn() -> String| {
+            if let Some(message) = problem(&item.value) {
+                out.push(
+                    Finding::new(meta.id, meta.severity, message)
+                        .at(cx.location(item.pos, pointer()))
+                        .in_statement(stmt.label())
+                        .subject(item.value.clone()),
+                );
+            }
+        };
     for stmt in &policy.statements {
         if let Some(resources) = &stmt.resource {
             for item in &resources.items {
-                report(out, item, stmt.resource_pointer(item), stmt.label());
+                report(out, item, stmt, &|| stmt.resource_pointer(item));
             }
         }
         for cond in &stmt.conditions {
@@ -176,13 +178,15 @@ pub fn check(policy: &Policy, cx: &LintContext<'_>, out: &mut Vec<Finding>) {
             if !arn_values {
                 continue;
             }
-            let base = stmt.condition_pointer(cond);
             for item in &cond.values {
-                let pointer = match item.index {
-                    Some(i) => format!("{base}/{i}"),
-                    None => base.clone(),
+                let pointer = || {
+                    let base = stmt.condition_pointer(cond);
+                    match item.index {
+                        Some(i) => format!("{base}/{i}"),
+                        None => base,
+                    }
                 };
-                report(out, item, pointer, stmt.label());
+                report(out, item, stmt, &pointer);
             }
         }
     }

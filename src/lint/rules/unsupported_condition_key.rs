@@ -78,7 +78,7 @@ pub fn check(policy: &Policy, cx: &LintContext<'_>, out: &mut Vec<Finding>) {
         let mut expanded: Option<Rc<StatementActions<'_>>> = None;
         for cond in &stmt.conditions {
             let key = &cond.key.value;
-            let location = cx.location(cond.key.pos, stmt.condition_pointer(cond));
+            let location = || cx.location(cond.key.pos, stmt.condition_pointer(cond));
             match classify_key(cx.catalog, key) {
                 KeyClass::UnknownServiceKey { suggestion } => {
                     let prefix = key.split_once(':').map_or(key.as_str(), |(p, _)| p);
@@ -87,7 +87,7 @@ pub fn check(policy: &Policy, cx: &LintContext<'_>, out: &mut Vec<Finding>) {
                         meta.severity,
                         format!("`{key}` is not a condition key of service `{prefix}`"),
                     )
-                    .at(location)
+                    .at(location())
                     .in_statement(stmt.label())
                     .subject(key.clone());
                     if let Some(s) = suggestion {
@@ -123,7 +123,7 @@ pub fn check(policy: &Policy, cx: &LintContext<'_>, out: &mut Vec<Finding>) {
                                 if count == 1 { "it" } else { "them" }
                             ),
                         )
-                        .at(location)
+                        .at(location())
                         .in_statement(stmt.label())
                         .subject(key.clone())
                         .detail("affected actions", summarize_list(&affected, MAX_LISTED)),

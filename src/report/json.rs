@@ -3,9 +3,10 @@
 //! The document is built field by field rather than derived from the Rust types, so
 //! that refactoring [`Finding`] cannot silently change the published schema.
 
-use serde_json::{json, Map, Value};
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::{json, Value};
 
-use super::finding::{Finding, Severity};
+use super::finding::{Finding, Location, Severity};
 use super::fingerprint::fingerprints;
 use super::report::Report;
 use super::review::Resolved;
@@ -13,122 +14,162 @@ use super::review::Resolved;
 /// The schema version written as `"version"`. Bump it on any incompatible change.
 pub const SCHEMA_VERSION: &str = "1";
 
+/// Top-level keys that `Report::extra` may not replace.
+const FIXED_KEYS: [&str; 8] = [
+    "version", "tool", "catalog", "command", "findings", "resolved", "summary", "notes",
+];
+
 /// The report as a JSON value.
 pub fn to_value(report: &Report) -> Value {
-    let mut root = Map::new();
-    root.insert("version".into(), SCHEMA_VERSION.into());
-    root.insert(
-        "tool".into(),
-        json!({ "name": "iamscope", "version": report.tool_version }),
-    );
-    root.insert(
-        "catalog".into(),
-        report.catalog.as_ref().map_or(
-            Value::Null,
-            |c| json!({ "source": c.source, "version": c.version, "date": c.date }),
-        ),
-    );
-    root.insert("command".into(), report.command.clone().into());
-    for (key, value) in &report.extra {
-        // Extra fields never replace the fixed ones.
-        if !root.contains_key(key)
-            && !matches!(key.as_str(), "findings" | "resolved" | "summary" | "notes")
-        {
-            root.insert(key.clone(), value.clone());
-        }
-    }
-    let prints = fingerprints(report.findings());
-    root.insert(
-        "findings".into(),
-        report
-            .findings()
-            .iter()
-            .zip(prints)
-            .map(|(finding, print)| finding_value(finding, print))
-            .collect(),
-    );
-    if let Some(resolved) = &report.resolved {
-        root.insert(
-            "resolved".into(),
-            resolved.iter().map(resolved_value).collect(),
-        );
-    }
-    root.insert("summary".into(), summary_value(report));
-    root.insert("notes".into(), report.notes.clone().into());
-    Value::Object(root)
+    // Serializing into a `Value` cannot fail: every key is a string.
+    serde_json::to_value(ReportJson(report)).unwrap_or_default()
 }
 
-/// The report as pretty-printed JSON text, ending in a newline.
+/// The report as pretty-printed JSON text, ending in a newline. Written straight from the
+/// report, without building a `Value` tree first (a large audit has tens of thousands of
+/// findings).
 pub fn render(report: &Report) -> String {
-    // Serializing a `Value` cannot fail: every key is a string.
-    let mut text = serde_json::to_string_pretty(&to_value(report)).unwrap_or_default();
+    let mut text = serde_json::to_string_pretty(&ReportJson(report)).unwrap_or_default();
     text.push('\n');
     text
 }
 
-fn finding_value(finding: &Finding, fingerprint: String) -> Value {
-    let mut details = Map::new();
-    for (key, value) in &finding.details {
-        match details.get_mut(key) {
-            // A repeated key keeps every value, one per line, in order.
-            Some(Value::String(existing)) => {
-                existing.push('\n');
-                existing.push_str(value);
+/// The schema, written field by field: serializing [`Report`] itself would let a refactoring
+/// of the Rust types silently change the published format.
+struct ReportJson<'a>(&'a Report);
+
+impl Serialize for ReportJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let report = self.0;
+        let mut root = serializer.serialize_map(None)?;
+        root.serialize_entry("version", SCHEMA_VERSION)?;
+        root.serialize_entry(
+            "tool",
+            &json!({ "name": "iamscope", "version": report.tool_version }),
+        )?;
+        root.serialize_entry(
+            "catalog",
+            &report
+                .catalog
+                .as_ref()
+                .map(|c| json!({ "source": c.source, "version": c.version, "date": c.date })),
+        )?;
+        root.serialize_entry("command", &report.command)?;
+        for (key, value) in &report.extra {
+            // Extra fields never replace the fixed ones.
+            if !FIXED_KEYS.contains(&key.as_str()) {
+                root.serialize_entry(key, value)?;
             }
-            _ => {
-                details.insert(key.clone(), value.clone().into());
-            }
         }
+        let prints = fingerprints(report.findings());
+        root.serialize_entry(
+            "findings",
+            &Seq(report
+                .findings()
+                .iter()
+                .zip(&prints)
+                .map(|(f, p)| FindingJson(f, p))),
+        )?;
+        if let Some(resolved) = &report.resolved {
+            root.serialize_entry("resolved", &Seq(resolved.iter().map(ResolvedJson)))?;
+        }
+        root.serialize_entry("summary", &summary_value(report))?;
+        root.serialize_entry("notes", &report.notes)?;
+        root.end()
     }
-    let location = &finding.location;
-    let mut value = json!({
-        "rule": finding.rule,
-        "severity": finding.severity.as_str(),
-        "message": finding.message,
-        "location": {
-            "file": location.file,
-            "line": location.line,
-            "column": location.column,
-            "pointer": location.pointer,
-        },
-        "statement": finding.statement,
-        "subject": finding.subject,
-        "details": details,
-        "fingerprint": fingerprint,
-    });
-    if let Value::Object(map) = &mut value {
-        if let Some(change) = finding.change {
-            map.insert("status".into(), change.as_str().into());
-        }
-        if let Some(waiver) = &finding.suppression {
-            map.insert(
-                "suppressed".into(),
-                json!({ "reason": waiver.reason, "expires": waiver.expires, "source": waiver.source }),
-            );
-        }
-    }
-    value
 }
 
-fn resolved_value(resolved: &Resolved) -> Value {
-    let location = &resolved.location;
-    json!({
-        "rule": resolved.rule,
-        "severity": resolved.severity,
-        "message": resolved.message,
-        "location": {
-            "file": location.file,
-            "line": location.line,
-            "column": location.column,
-            "pointer": location.pointer,
-        },
-        "fingerprint": resolved.fingerprint,
-    })
+/// A sequence written from an iterator (cloned, since `serialize` takes `&self`).
+struct Seq<I>(I);
+
+impl<I> Serialize for Seq<I>
+where
+    I: Iterator + Clone,
+    I::Item: Serialize,
+{
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.clone())
+    }
+}
+
+struct FindingJson<'a>(&'a Finding, &'a String);
+
+impl Serialize for FindingJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (finding, fingerprint) = (self.0, self.1);
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("rule", finding.rule)?;
+        map.serialize_entry("severity", finding.severity.as_str())?;
+        map.serialize_entry("message", &finding.message)?;
+        map.serialize_entry("location", &LocationJson(&finding.location))?;
+        map.serialize_entry("statement", &finding.statement)?;
+        map.serialize_entry("subject", &finding.subject)?;
+        map.serialize_entry("details", &DetailsJson(&finding.details))?;
+        map.serialize_entry("fingerprint", fingerprint)?;
+        if let Some(change) = finding.change {
+            map.serialize_entry("status", change.as_str())?;
+        }
+        if let Some(waiver) = &finding.suppression {
+            map.serialize_entry(
+                "suppressed",
+                &json!({ "reason": waiver.reason, "expires": waiver.expires, "source": waiver.source }),
+            )?;
+        }
+        map.end()
+    }
+}
+
+struct LocationJson<'a>(&'a Location);
+
+impl Serialize for LocationJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let location = self.0;
+        let mut map = serializer.serialize_map(Some(4))?;
+        map.serialize_entry("file", &location.file)?;
+        map.serialize_entry("line", &location.line)?;
+        map.serialize_entry("column", &location.column)?;
+        map.serialize_entry("pointer", &location.pointer)?;
+        map.end()
+    }
+}
+
+/// Details as an object; a repeated key keeps every value, one per line, in order.
+struct DetailsJson<'a>(&'a [(String, String)]);
+
+impl Serialize for DetailsJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut joined: Vec<(&str, String)> = Vec::with_capacity(self.0.len());
+        for (key, value) in self.0 {
+            match joined.iter_mut().find(|(k, _)| k == key) {
+                Some((_, existing)) => {
+                    existing.push('\n');
+                    existing.push_str(value);
+                }
+                None => joined.push((key, value.clone())),
+            }
+        }
+        serializer.collect_map(joined)
+    }
+}
+
+struct ResolvedJson<'a>(&'a Resolved);
+
+impl Serialize for ResolvedJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let resolved = self.0;
+        let mut map = serializer.serialize_map(Some(5))?;
+        map.serialize_entry("rule", &resolved.rule)?;
+        map.serialize_entry("severity", &resolved.severity)?;
+        map.serialize_entry("message", &resolved.message)?;
+        map.serialize_entry("location", &LocationJson(&resolved.location))?;
+        map.serialize_entry("fingerprint", &resolved.fingerprint)?;
+        map.end()
+    }
 }
 
 fn summary_value(report: &Report) -> Value {
     let summary = report.summary();
-    let by_severity: Map<String, Value> = Severity::ALL
+    let by_severity: serde_json::Map<String, Value> = Severity::ALL
         .iter()
         .rev()
         .map(|s| {
@@ -136,7 +177,7 @@ fn summary_value(report: &Report) -> Value {
             (s.as_str().to_owned(), count.into())
         })
         .collect();
-    let by_rule: Map<String, Value> = summary
+    let by_rule: serde_json::Map<String, Value> = summary
         .by_rule
         .iter()
         .map(|(rule, count)| ((*rule).to_owned(), (*count).into()))

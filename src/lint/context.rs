@@ -89,7 +89,21 @@ pub struct LintContext<'a> {
     patterns: RefCell<FastMap<String, Rc<[&'a Action]>>>,
     /// Expansions of whole statements, by statement index.
     statements: RefCell<FastMap<Option<usize>, Rc<StatementActions<'a>>>>,
+    /// Answers that do not depend on the policy, shared with the other policies linted on
+    /// the same thread.
+    memo: Rc<LintMemo>,
 }
+
+/// Answers that depend only on the catalog and their arguments, kept across the policies
+/// one thread lints: the same resource patterns come back in policy after policy.
+#[derive(Debug, Default)]
+pub struct LintMemo {
+    /// Policy resource pattern -> (catalog ARN format address, length) -> may match.
+    arn_fits: RefCell<FastMap<Box<str>, FitsByFormat>>,
+}
+
+/// (catalog ARN format address, length) -> whether it may match one resource pattern.
+type FitsByFormat = FastMap<(usize, usize), bool>;
 
 impl<'a> LintContext<'a> {
     /// A context for `policy` read from `file`, with its kind detected.
@@ -101,7 +115,38 @@ impl<'a> LintContext<'a> {
             account_id: None,
             patterns: RefCell::default(),
             statements: RefCell::default(),
+            memo: Rc::default(),
         }
+    }
+
+    /// The same context, sharing `memo` with other contexts of the same catalog.
+    pub fn with_memo(mut self, memo: &Rc<LintMemo>) -> Self {
+        self.memo = Rc::clone(memo);
+        self
+    }
+
+    /// [`arn_format_may_match`](crate::catalog::arn_format_may_match) for a catalog ARN
+    /// format, remembered per thread: the automaton search behind it is the costliest check
+    /// of a lint pass. A `'static` format is catalog data, so its address names its text.
+    pub fn arn_format_may_match(&self, format: &'static str, pattern: &str) -> bool {
+        let slot = (format.as_ptr() as usize, format.len());
+        if let Some(&known) = self
+            .memo
+            .arn_fits
+            .borrow()
+            .get(pattern)
+            .and_then(|by_format| by_format.get(&slot))
+        {
+            return known;
+        }
+        let fits = crate::catalog::arn_format_may_match(format, pattern);
+        self.memo
+            .arn_fits
+            .borrow_mut()
+            .entry(pattern.into())
+            .or_default()
+            .insert(slot, fits);
+        fits
     }
 
     /// The same context for a policy that lives in account `account_id`.

@@ -12,7 +12,8 @@ pub use quota::PolicyType;
 use crate::catalog::Catalog;
 use crate::policy::{decode_document, parse_policy, Policy};
 use crate::report::Finding;
-use context::LintContext;
+use context::{LintContext, LintMemo};
+use std::rc::Rc;
 
 /// How `lint_sources_with` reads the documents.
 #[derive(Debug, Clone, Default)]
@@ -67,6 +68,7 @@ const PARALLEL_THRESHOLD: usize = 64;
 
 fn lint_serially(sources: &[SourceFile], options: &LintOptions) -> Vec<Finding> {
     let mut findings = Vec::new();
+    let memo = Rc::new(LintMemo::default());
     for source in sources {
         let text = decode_document(&source.text);
         match parse_policy(&text) {
@@ -77,12 +79,10 @@ fn lint_serially(sources: &[SourceFile], options: &LintOptions) -> Vec<Finding> 
             ),
             Ok(policy) => {
                 findings.extend(quota::check(&source.name, &text, options.policy_type));
-                lint_policy_in_account(
-                    &source.name,
-                    &policy,
-                    options.account_id.as_deref(),
-                    &mut findings,
-                );
+                let cx = LintContext::new(&source.name, Catalog::get(), &policy)
+                    .with_account_id(options.account_id.as_deref())
+                    .with_memo(&memo);
+                run_rules(&policy, &cx, &mut findings);
             }
         }
     }
@@ -103,8 +103,12 @@ pub fn lint_policy_in_account(
     findings: &mut Vec<Finding>,
 ) {
     let cx = LintContext::new(file, Catalog::get(), policy).with_account_id(account_id);
+    run_rules(policy, &cx, findings);
+}
+
+fn run_rules(policy: &Policy, cx: &LintContext<'_>, findings: &mut Vec<Finding>) {
     for (_, check) in rules::RULES {
-        check(policy, &cx, findings);
+        check(policy, cx, findings);
     }
 }
 

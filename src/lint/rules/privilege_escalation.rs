@@ -1,7 +1,7 @@
 //! `privilege-escalation`: grants that let the holder raise its own privileges.
 
+use crate::catalog::split_arn;
 use crate::catalog::text::FastMap;
-use crate::catalog::{arn_format_may_match, split_arn};
 use crate::declare_rule;
 use crate::lint::context::{LintContext, PolicyKind};
 use crate::policy::{Effect, Policy, Pos, Statement};
@@ -507,7 +507,7 @@ fn in_scope(cx: &LintContext<'_>, pattern: &str, scope: Scope) -> bool {
             .is_some_and(|rt| {
                 rt.arn_formats
                     .iter()
-                    .any(|f| arn_format_may_match(f, pattern))
+                    .any(|f| cx.arn_format_may_match(f, pattern))
             }),
     }
 }

@@ -2,7 +2,6 @@
 
 use crate::catalog::text::FastMap;
 
-use crate::catalog::arn_format_may_match;
 use crate::declare_rule;
 use crate::lint::context::{is_service_wide, summarize_list, LintContext, MAX_LISTED};
 use crate::policy::{Item, Policy};
@@ -110,7 +109,7 @@ pub fn check(policy: &Policy, cx: &LintContext<'_>, out: &mut Vec<Finding>) {
                             resources
                                 .items
                                 .iter()
-                                .any(|item: &Item| arn_format_may_match(format, &item.value))
+                                .any(|item: &Item| cx.arn_format_may_match(format, &item.value))
                         })
                     })
                 });

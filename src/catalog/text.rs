@@ -41,9 +41,10 @@ pub(crate) fn glob_match_ci(pattern: &str, text: &str) -> bool {
     p[pi..].iter().all(|&c| c == b'*')
 }
 
-/// Whether `s` contains an IAM wildcard character.
-pub(crate) fn has_wildcard(s: &str) -> bool {
-    s.contains(['*', '?'])
+/// Whether `s` contains an IAM wildcard character (`*` or `?`). A byte scan: rules ask
+/// this of every action item, and `str::contains` with a set of chars decodes each one.
+pub fn has_wildcard(s: &str) -> bool {
+    s.bytes().any(|b| b == b'*' || b == b'?')
 }
 
 /// The next placeholder (`${...}` or `<...>`) in `rest`: its start and the index just past

@@ -15,6 +15,7 @@
 
 use super::automaton::{self, Pattern};
 use super::space::{self, CannotProve, KeyShape, KeyState};
+use crate::catalog::text::has_wildcard;
 use crate::catalog::{arn_format_may_match, Action, Catalog};
 use crate::eval::pattern::Glob;
 use crate::eval::{
@@ -359,7 +360,7 @@ impl ActionMatcher {
 /// when a wildcard before the colon may stand for more than the prefix.
 fn service_part(pattern: &str) -> &str {
     match pattern.split_once(':') {
-        Some((service, _)) if !service.contains(['*', '?']) => service,
+        Some((service, _)) if !has_wildcard(service) => service,
         _ => "*",
     }
 }

@@ -7,6 +7,7 @@
 //! and condition values are compiled into globs with precomputed literal
 //! prefixes/suffixes; only values holding policy variables are resolved per request.
 
+use crate::catalog::text::has_wildcard;
 use std::collections::HashMap;
 
 use super::condition::CompiledCondition;
@@ -27,7 +28,7 @@ struct ActionPattern {
 impl ActionPattern {
     fn new(pattern: &str) -> ActionPattern {
         match pattern.split_once(':') {
-            Some((svc, name)) if !svc.contains(['*', '?']) => ActionPattern {
+            Some((svc, name)) if !has_wildcard(svc) => ActionPattern {
                 service: Some(svc.to_ascii_lowercase().into()),
                 glob: Glob::new(name, true),
             },

@@ -5,7 +5,7 @@ use std::cell::RefCell;
 use std::collections::HashSet;
 use std::rc::Rc;
 
-use crate::catalog::text::{cmp_ci, edit_distance_within, FastMap};
+use crate::catalog::text::{cmp_ci, edit_distance_within, has_wildcard, FastMap};
 use crate::catalog::{global_key, Action, Catalog, KeyAvailability};
 use crate::policy::{Policy, Pos, Statement};
 use crate::report::Location;
@@ -58,7 +58,7 @@ impl PolicyKind {
 
 fn is_trust_action_pattern(catalog: &Catalog, pattern: &str) -> bool {
     let is_trust = |name: &str| TRUST_ACTIONS.iter().any(|t| t.eq_ignore_ascii_case(name));
-    if !pattern.contains(['*', '?']) {
+    if !has_wildcard(pattern) {
         return is_trust(pattern);
     }
     let expanded = catalog.expand(pattern);
@@ -95,11 +95,29 @@ pub struct LintContext<'a> {
 }
 
 /// Answers that depend only on the catalog and their arguments, kept across the policies
-/// one thread lints: the same resource patterns come back in policy after policy.
+/// one thread lints: the same action names, wildcards and resource patterns come back in
+/// policy after policy.
 #[derive(Debug, Default)]
 pub struct LintMemo {
+    /// The catalog the action caches below describe; `None` disables them.
+    catalog: Option<&'static Catalog>,
+    /// Action name as written -> the catalog action.
+    actions: RefCell<FastMap<Box<str>, Option<&'static Action>>>,
+    /// Wildcard action pattern as written -> its expansion.
+    expansions: RefCell<FastMap<Box<str>, Rc<[&'static Action]>>>,
     /// Policy resource pattern -> (catalog ARN format address, length) -> may match.
     arn_fits: RefCell<FastMap<Box<str>, FitsByFormat>>,
+}
+
+impl LintMemo {
+    /// A memo whose action caches describe `catalog`; contexts of another catalog share
+    /// only its catalog-independent answers.
+    pub fn for_catalog(catalog: &'static Catalog) -> Self {
+        LintMemo {
+            catalog: Some(catalog),
+            ..LintMemo::default()
+        }
+    }
 }
 
 /// (catalog ARN format address, length) -> whether it may match one resource pattern.
@@ -173,30 +191,70 @@ impl<'a> LintContext<'a> {
     /// Whether an action pattern names at least one catalog action: the cached expansion when
     /// a rule already computed it, else a check that stops at the first match.
     pub fn names_any(&self, pattern: &str) -> bool {
-        if !pattern.contains(['*', '?']) {
-            return self.catalog.action(pattern).is_some();
+        if !has_wildcard(pattern) {
+            return self.action(pattern).is_some();
         }
-        if let Some(found) = self.patterns.borrow().get(pattern) {
+        if let Some(found) = self.cached_expansion(pattern) {
             return !found.is_empty();
         }
         self.catalog.matches_any(pattern)
     }
 
+    /// The catalog action `name` (no wildcards), case-insensitively.
+    pub fn action(&self, name: &str) -> Option<&'a Action> {
+        let Some(catalog) = self.shared_catalog() else {
+            return self.catalog.action(name);
+        };
+        if let Some(&found) = self.memo.actions.borrow().get(name) {
+            return found;
+        }
+        let found = catalog.action(name);
+        self.memo.actions.borrow_mut().insert(name.into(), found);
+        found
+    }
+
     /// The catalog actions an action pattern names (see [`Catalog::expand`]), in catalog
-    /// order. A wildcard pattern is expanded once per policy; an exact name is one index
-    /// probe, cheaper than a cache.
+    /// order. A wildcard pattern is expanded once per policy (once per thread with a memo).
     pub fn expand(&self, pattern: &str) -> Expansion<'a> {
-        if !pattern.contains(['*', '?']) {
-            return Expansion::One(self.catalog.action(pattern));
+        if !has_wildcard(pattern) {
+            return Expansion::One(self.action(pattern));
         }
-        if let Some(found) = self.patterns.borrow().get(pattern) {
-            return Expansion::Many(Rc::clone(found));
+        if let Some(found) = self.cached_expansion(pattern) {
+            return Expansion::Many(found);
         }
-        let actions: Rc<[&'a Action]> = self.catalog.expand(pattern).into();
-        self.patterns
-            .borrow_mut()
-            .insert(pattern.to_string(), Rc::clone(&actions));
+        let actions: Rc<[&'a Action]> = match self.shared_catalog() {
+            Some(catalog) => {
+                let actions: Rc<[&'static Action]> = catalog.expand(pattern).into();
+                self.memo
+                    .expansions
+                    .borrow_mut()
+                    .insert(pattern.into(), Rc::clone(&actions));
+                actions
+            }
+            None => {
+                let actions: Rc<[&'a Action]> = self.catalog.expand(pattern).into();
+                self.patterns
+                    .borrow_mut()
+                    .insert(pattern.to_string(), Rc::clone(&actions));
+                actions
+            }
+        };
         Expansion::Many(actions)
+    }
+
+    fn cached_expansion(&self, pattern: &str) -> Option<Rc<[&'a Action]>> {
+        if self.shared_catalog().is_some() {
+            let found = self.memo.expansions.borrow().get(pattern).map(Rc::clone)?;
+            return Some(found);
+        }
+        self.patterns.borrow().get(pattern).map(Rc::clone)
+    }
+
+    /// The catalog of the memo's action caches, when it is this context's catalog.
+    fn shared_catalog(&self) -> Option<&'static Catalog> {
+        self.memo
+            .catalog
+            .filter(|shared| std::ptr::eq(*shared, self.catalog))
     }
 }
 

@@ -68,7 +68,7 @@ const PARALLEL_THRESHOLD: usize = 64;
 
 fn lint_serially(sources: &[SourceFile], options: &LintOptions) -> Vec<Finding> {
     let mut findings = Vec::new();
-    let memo = Rc::new(LintMemo::default());
+    let memo = Rc::new(LintMemo::for_catalog(Catalog::get()));
     for source in sources {
         let text = decode_document(&source.text);
         match parse_policy(&text) {

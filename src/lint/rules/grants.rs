@@ -41,10 +41,7 @@ pub fn is_only_wildcards(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|c| c == b'*' || c == b'?')
 }
 
-/// Whether `s` contains `*` or `?`.
-pub fn has_wildcard(s: &str) -> bool {
-    s.contains(['*', '?'])
-}
+pub use crate::catalog::text::has_wildcard;
 
 /// Whether an `Action`/`NotAction` list covers the concrete action `action`: a positive list
 /// when one of its patterns matches, a negated list when none does.

@@ -1,5 +1,6 @@
 //! `malformed-arn`: a resource or ARN condition value that cannot be an ARN.
 
+use crate::catalog::text::has_wildcard;
 use std::borrow::Cow;
 
 use crate::declare_rule;
@@ -73,10 +74,6 @@ fn placeholders_as_wildcards(value: &str) -> Cow<'_, str> {
     }
     out.push_str(rest);
     Cow::Owned(out)
-}
-
-fn has_wildcard(s: &str) -> bool {
-    s.contains(['*', '?'])
 }
 
 /// `us-east-1`, `us-gov-west-1`, `eu-isoe-west-1`...

@@ -1,6 +1,6 @@
 //! `redundant-action`: an action item that another item of the statement already covers.
 
-use crate::catalog::text::{FastMap, FastSet};
+use crate::catalog::text::{has_wildcard, FastMap, FastSet};
 
 use crate::catalog::text::glob_match_ci;
 use crate::catalog::{Action, Catalog};
@@ -38,10 +38,6 @@ declare_rule! {
         severity: Low,
         summary: "an action item that another item of the same statement already covers",
     }
-}
-
-fn has_wildcard(s: &str) -> bool {
-    s.contains(['*', '?'])
 }
 
 /// Catalog expansions of wildcard items, computed at most once per check call.
@@ -100,7 +96,8 @@ pub fn check(policy: &Policy, cx: &LintContext<'_>, out: &mut Vec<Finding>) {
         // Index the items so that each one is compared only with its possible coverers:
         // earlier equal items, and wildcard items of the same service or of any service.
         let lowered: Vec<String> = items.iter().map(|i| i.value.to_ascii_lowercase()).collect();
-        let mut first_seen: FastMap<&str, usize> = FastMap::default();
+        let mut first_seen: FastMap<&str, usize> =
+            FastMap::with_capacity_and_hasher(items.len(), Default::default());
         let mut wild_by_service: FastMap<&str, Vec<usize>> = FastMap::default();
         let mut wild_any_service: Vec<usize> = Vec::new();
         for (j, low) in lowered.iter().enumerate() {
@@ -123,6 +120,9 @@ pub fn check(policy: &Policy, cx: &LintContext<'_>, out: &mut Vec<Finding>) {
                     format!("`{value}` is listed twice in this statement"),
                     items[first].value.as_str(),
                 )
+            } else if wild_by_service.is_empty() && wild_any_service.is_empty() {
+                // Without wildcard items, only a repeated item can be redundant.
+                continue;
             } else {
                 let prefix = low.split_once(':').map_or(low, |(p, _)| p);
                 let mut candidates: Vec<usize> = wild_by_service

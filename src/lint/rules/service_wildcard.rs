@@ -1,5 +1,6 @@
 //! `service-wildcard`: `service:*` or `*` in an `Allow` statement's `Action`.
 
+use crate::catalog::text::has_wildcard;
 use crate::declare_rule;
 use crate::lint::context::LintContext;
 use crate::policy::{Effect, Policy};
@@ -71,9 +72,7 @@ pub fn check(policy: &Policy, cx: &LintContext<'_>, out: &mut Vec<Finding>) {
                     )
                 }
                 Some((prefix, name))
-                    if is_only_wildcards(name)
-                        && name.contains('*')
-                        && !prefix.contains(['*', '?']) =>
+                    if is_only_wildcards(name) && name.contains('*') && !has_wildcard(prefix) =>
                 {
                     let count = cx
                         .catalog

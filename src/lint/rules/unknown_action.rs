@@ -1,5 +1,6 @@
 //! `unknown-action`: an action or service prefix that does not exist.
 
+use crate::catalog::text::has_wildcard;
 use crate::declare_rule;
 use crate::lint::context::LintContext;
 use crate::policy::Policy;
@@ -54,8 +55,8 @@ fn problem(cx: &LintContext<'_>, value: &str) -> Option<Problem> {
     let Some((prefix, _)) = value.split_once(':') else {
         return Some(Problem::NoPrefix);
     };
-    let wildcard = value.contains(['*', '?']);
-    if !prefix.contains(['*', '?']) && catalog.service(prefix).is_none() {
+    let wildcard = has_wildcard(value);
+    if !has_wildcard(prefix) && catalog.service(prefix).is_none() {
         return Some(Problem::UnknownService(prefix.to_string()));
     }
     (!cx.names_any(value)).then_some(if wildcard {

@@ -614,4 +614,24 @@ mod tests {
         assert_eq!((loc.line, loc.column), (None, None));
         assert_eq!(loc.file.as_deref(), Some("p.json"));
     }
+
+    #[test]
+    fn a_memo_shares_action_answers_only_with_contexts_of_its_catalog() {
+        const TINY: &str = r#"{"source":{"package":"t","version":"1","date":"2026"},
+            "services":[{"prefix":"s3","name":"S3","actions":[["Zap","Write",[]]],
+            "resource_types":[],"condition_keys":[]}]}"#;
+        let tiny = Catalog::from_json(TINY).unwrap();
+        let p = policy(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#,
+        );
+        let memo = Rc::new(LintMemo::for_catalog(Catalog::get()));
+        let full = LintContext::new("p.json", Catalog::get(), &p).with_memo(&memo);
+        assert!(full.expand("s3:*").len() > 100);
+        assert!(full.action("s3:GetObject").is_some());
+        let other = LintContext::new("p.json", &tiny, &p).with_memo(&memo);
+        let names: Vec<&str> = other.expand("s3:*").iter().map(|a| a.name).collect();
+        assert_eq!(names, ["Zap"]);
+        assert!(other.action("s3:GetObject").is_none());
+        assert!(!other.names_any("s3:Get*"));
+    }
 }

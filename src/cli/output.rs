@@ -24,8 +24,10 @@ pub fn new_report(command: &str) -> Report {
 /// Reads every named file, and stdin for `-` (once, however often `-` is given).
 pub fn read_sources(files: &[String]) -> Result<Vec<SourceFile>, Error> {
     let mut sources: Vec<SourceFile> = Vec::with_capacity(files.len());
+    // A file named twice is read once; a set, since a shell glob can name thousands.
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for name in files {
-        if sources.iter().any(|s| &s.name == name) {
+        if !seen.insert(name.as_str()) {
             continue;
         }
         let text = if name == "-" {

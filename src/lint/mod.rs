@@ -67,22 +67,31 @@ pub fn lint_sources_with(sources: &[SourceFile], options: &LintOptions) -> Vec<F
 const PARALLEL_THRESHOLD: usize = 64;
 
 fn lint_serially(sources: &[SourceFile], options: &LintOptions) -> Vec<Finding> {
+    // Parse everything first: parsing needs no catalog, so a caller that loads the catalog
+    // on another thread meanwhile (the CLI does) keeps both cores busy.
+    let parsed: Vec<_> = sources
+        .iter()
+        .map(|source| {
+            let text = decode_document(&source.text);
+            let policy = parse_policy(&text);
+            (source, text, policy)
+        })
+        .collect();
     let mut findings = Vec::new();
     let memo = Rc::new(LintMemo::for_catalog(Catalog::get()));
-    for source in sources {
-        let text = decode_document(&source.text);
-        match parse_policy(&text) {
+    for (source, text, policy) in &parsed {
+        match policy {
             Err(errors) => findings.extend(
                 errors
                     .iter()
                     .map(|e| InvalidPolicy::from_policy_error(&source.name, e)),
             ),
             Ok(policy) => {
-                findings.extend(quota::check(&source.name, &text, options.policy_type));
-                let cx = LintContext::new(&source.name, Catalog::get(), &policy)
+                findings.extend(quota::check(&source.name, text, options.policy_type));
+                let cx = LintContext::new(&source.name, Catalog::get(), policy)
                     .with_account_id(options.account_id.as_deref())
                     .with_memo(&memo);
-                run_rules(&policy, &cx, &mut findings);
+                run_rules(policy, &cx, &mut findings);
             }
         }
     }

@@ -61,6 +61,13 @@ fn lint_reads_stdin_for_dash() {
 }
 
 #[test]
+fn a_file_named_twice_is_linted_once() {
+    let once = run(&["lint", "--format", "json", INVALID]).stdout;
+    let twice = run(&["lint", "--format", "json", INVALID, INVALID]).stdout;
+    assert_eq!(once, twice);
+}
+
+#[test]
 fn output_is_identical_across_runs() {
     for format in ["table", "json", "sarif", "markdown"] {
         let first = run(&["lint", "--format", format, INVALID, VALID]).stdout;

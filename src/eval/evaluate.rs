@@ -11,7 +11,7 @@
 //! (the principal is not checked).
 
 use super::compiled::{Check, CompiledPolicySet, CompiledStatement, Prepared};
-use super::request::{Decision, Request};
+use super::request::{Context, Decision, Request};
 use crate::policy::model::{Effect, Operator};
 
 /// Which kind of policy a statement came from.
@@ -92,12 +92,28 @@ fn decide(identity: (bool, bool), boundary: Option<(bool, bool)>) -> Decision {
 impl CompiledPolicySet {
     /// The decision for `request` (fast path, no explanation).
     pub fn evaluate(&self, request: &Request) -> Decision {
-        let req = Prepared::new(request);
-        let identity = self.identity.scan(&req);
+        self.decide_prepared(&Prepared::new(request))
+    }
+
+    /// The decision for the request made of these parts, as [`CompiledPolicySet::evaluate`]
+    /// gives it, for callers that try many requests sharing their parts (no
+    /// [`Request`] is built).
+    pub fn evaluate_parts(
+        &self,
+        action: &str,
+        resource: &str,
+        principal: Option<&str>,
+        context: &Context,
+    ) -> Decision {
+        self.decide_prepared(&Prepared::from_parts(action, resource, principal, context))
+    }
+
+    fn decide_prepared(&self, req: &Prepared<'_>) -> Decision {
+        let identity = self.identity.scan(req);
         if identity.0 {
             return Decision::ExplicitDeny;
         }
-        let boundary = self.boundary.as_ref().map(|b| b.scan(&req));
+        let boundary = self.boundary.as_ref().map(|b| b.scan(req));
         decide(identity, boundary)
     }
 

@@ -1,6 +1,7 @@
 //! The managed tag: resources tagged or named wrongly, and principals that can
 //! change the tag (see the docs of `tag-tamper-principal` for the method).
 
+use std::cell::OnceCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::rc::Rc;
 
@@ -200,9 +201,13 @@ pub fn relax_conditions(policy: &mut Policy, actions: &[String]) -> Vec<String> 
 struct Targets<'a> {
     actions: Vec<Target>,
     names: Vec<String>,
+    /// The tagged resources of each service that has some.
+    services: Vec<ServiceResources<'a>>,
     /// Request sets, each shared by the tagging actions of one service that
     /// support the same condition keys (their requests differ only in the action).
-    shared: Vec<Shared<'a>>,
+    shared: Vec<Shared>,
+    /// The managed tag's key and value.
+    tag: (&'a str, &'a str),
 }
 
 /// One tagging action and the index of its request set in [`Targets::shared`].
@@ -219,84 +224,137 @@ struct KeySupport {
     resource_tags: bool,
 }
 
-/// The requests that change the managed tag with some tagging action: one per
-/// resource of its service (or one on `*`), built on first use (only for actions
-/// some principal's statements name) and then shared by every principal.
-struct Shared<'a> {
-    /// The resources tried; empty for one request on `*`.
+/// The tagged resources of one service, sorted by ARN on first use (so the
+/// resources a pattern can match form ranges, see [`Target::candidates`]).
+struct ServiceResources<'a> {
     resources: Vec<&'a crate::account::TaggedResource>,
-    keys: KeySupport,
-    tag: (&'a str, &'a str),
-    built: std::cell::OnceCell<Built<'a>>,
+    sorted: OnceCell<Sorted<'a>>,
 }
 
-/// The requests of a request set (minus the action), sorted by resource ARN.
-struct Built<'a> {
-    requests: Vec<(&'a str, Context)>,
-    /// One request per distinct context (resource tags): when every statement naming
-    /// the action is on `*`, the resource ARN cannot change the decision, only its tags.
-    by_context: Vec<usize>,
+/// Sorted resources with the `aws:ResourceTag/<k>` keys their tags give.
+struct Sorted<'a> {
+    arns: Vec<&'a str>,
+    tags: Vec<Context>,
+    /// The first resource of each distinct set of tag keys and values.
+    by_tags: Vec<usize>,
 }
 
-impl<'a> Shared<'a> {
-    fn built(&self) -> &Built<'a> {
-        self.built.get_or_init(|| self.build())
-    }
-
-    fn build(&self) -> Built<'a> {
-        let (key, value) = self.tag;
-        let request_tag = format!("aws:RequestTag/{key}");
-        let base = {
-            let mut context = Context::new();
-            if self.keys.tag_keys {
-                context.set("aws:TagKeys", vec![key.to_string()]);
-            }
-            if self.keys.request_tag {
-                context.insert(&request_tag, value.to_string());
-            }
-            context
-        };
-        let mut requests: Vec<(&'a str, Context)> = if self.resources.is_empty() {
-            vec![("*", base)]
-        } else {
-            self.resources
+impl<'a> ServiceResources<'a> {
+    fn sorted(&self) -> &Sorted<'a> {
+        self.sorted.get_or_init(|| {
+            let mut resources = self.resources.clone();
+            resources.sort_by(|a, b| a.arn.cmp(&b.arn));
+            let tags: Vec<Context> = resources
                 .iter()
                 .map(|resource| {
-                    let mut context = base.clone();
-                    if self.keys.resource_tags {
-                        for (k, v) in &resource.tags {
-                            context.insert(&format!("aws:ResourceTag/{k}"), v.clone());
-                        }
+                    let mut context = Context::new();
+                    for (k, v) in &resource.tags {
+                        context.insert(&format!("aws:ResourceTag/{k}"), v.clone());
                     }
-                    (resource.arn.as_str(), context)
+                    context
                 })
-                .collect()
-        };
-        // Sorted by ARN, so the resources a pattern can match form ranges (see `candidates`).
-        requests.sort_by(|a, b| a.0.cmp(b.0));
-        let mut seen: HashSet<&Context> = HashSet::new();
-        let by_context = requests
-            .iter()
-            .enumerate()
-            .filter(|(_, (_, context))| seen.insert(context))
-            .map(|(i, _)| i)
-            .collect();
-        Built {
-            requests,
-            by_context,
+                .collect();
+            let mut seen: HashSet<&Context> = HashSet::new();
+            let by_tags = tags
+                .iter()
+                .enumerate()
+                .filter(|(_, context)| seen.insert(context))
+                .map(|(i, _)| i)
+                .collect();
+            Sorted {
+                arns: resources.iter().map(|r| r.arn.as_str()).collect(),
+                tags,
+                by_tags,
+            }
+        })
+    }
+}
+
+/// The requests that change the managed tag with some tagging actions: one per
+/// resource of their service (or one on `*`), each context built on first use
+/// (only requests some principal tries) and then shared by every principal.
+struct Shared {
+    /// Index into [`Targets::services`]; `None` for one request on `*`.
+    service: Option<usize>,
+    keys: KeySupport,
+    /// The context without resource tags.
+    base: Context,
+    contexts: OnceCell<Vec<OnceCell<Context>>>,
+}
+
+impl<'a> Targets<'a> {
+    /// The resource ARNs of request set `s`, sorted.
+    fn arns(&self, s: usize) -> &[&'a str] {
+        const STAR: &[&str] = &["*"];
+        match self.shared[s].service {
+            Some(v) => &self.services[v].sorted().arns,
+            None => STAR,
         }
+    }
+
+    /// The context of request `i` of request set `s`: the base keys, plus the
+    /// resource's tags when the actions carry `aws:ResourceTag/<k>`.
+    fn context(&self, s: usize, i: usize) -> &Context {
+        let shared = &self.shared[s];
+        let Some(v) = shared.service.filter(|_| shared.keys.resource_tags) else {
+            return &shared.base;
+        };
+        let sorted = self.services[v].sorted();
+        let contexts = shared
+            .contexts
+            .get_or_init(|| (0..sorted.arns.len()).map(|_| OnceCell::new()).collect());
+        contexts[i].get_or_init(|| {
+            // Tag keys, request tag and resource tag keys never collide, so adding the
+            // base keys to the resource's tags builds the same context as the reverse.
+            let mut context = sorted.tags[i].clone();
+            add_base_keys(&mut context, shared.keys, self.tag);
+            context
+        })
+    }
+
+    /// One request of set `s` per distinct context (in ARN order): when every
+    /// statement naming the action is on `*`, the resource ARN cannot change the
+    /// decision, only its context.
+    fn by_context(&self, s: usize) -> Vec<usize> {
+        let shared = &self.shared[s];
+        match shared.service.filter(|_| shared.keys.resource_tags) {
+            // The base is constant, so contexts differ exactly when the tags do.
+            Some(v) => self.services[v].sorted().by_tags.clone(),
+            None => vec![0],
+        }
+    }
+
+    /// The witness request `i` of set `s` for `action`.
+    fn request(&self, action: &str, s: usize, i: usize, caller: Option<&str>) -> Request {
+        Request {
+            action: action.to_string(),
+            resource: self.arns(s)[i].to_string(),
+            principal: caller.map(str::to_string),
+            context: self.context(s, i).clone(),
+        }
+    }
+}
+
+/// The keys every tagging request of an action carries: `aws:TagKeys` and
+/// `aws:RequestTag/<key>` as the action supports them.
+fn add_base_keys(context: &mut Context, keys: KeySupport, (key, value): (&str, &str)) {
+    if keys.tag_keys {
+        context.set("aws:TagKeys", vec![key.to_string()]);
+    }
+    if keys.request_tag {
+        context.insert(&format!("aws:RequestTag/{key}"), value.to_string());
     }
 }
 
 impl Target {
     /// The requests some Allow statement of `identity` naming this action could allow,
-    /// as indices into the built requests of its request set: a resource pattern only
-    /// matches ARNs that start with its literal prefix (the text before its first
-    /// wildcard or variable), so each pattern selects a range of the sorted requests.
-    /// `*`, `NotResource` or a missing `Resource` select all of them.
+    /// as indices into its request set: a resource pattern only matches ARNs that
+    /// start with its literal prefix (the text before its first wildcard or
+    /// variable), so each pattern selects a range of the sorted requests. `*`,
+    /// `NotResource` or a missing `Resource` select all of them.
     fn candidates(
         &self,
-        shared: &Built<'_>,
+        targets: &Targets<'_>,
         identity: &[&Policy],
         boundary: &[&Policy],
     ) -> Vec<usize> {
@@ -324,20 +382,18 @@ impl Target {
             }
         }
         if all_star {
-            return shared.by_context.clone();
+            return targets.by_context(self.shared);
         }
+        let arns = targets.arns(self.shared);
         if prefixes.contains(&"") {
-            return (0..shared.requests.len()).collect();
+            return (0..arns.len()).collect();
         }
         prefixes.sort_unstable();
         prefixes.dedup();
         let mut out: Vec<usize> = Vec::new();
         for prefix in prefixes {
-            let start = shared.requests.partition_point(|r| r.0 < prefix);
-            out.extend(
-                (start..shared.requests.len())
-                    .take_while(|&i| shared.requests[i].0.starts_with(prefix)),
-            );
+            let start = arns.partition_point(|arn| *arn < prefix);
+            out.extend((start..arns.len()).take_while(|&i| arns[i].starts_with(prefix)));
         }
         out
     }
@@ -366,31 +422,30 @@ fn targets<'a>(
     let mut targets = Targets {
         actions: Vec::new(),
         names: Vec::new(),
+        services: Vec::new(),
         shared: Vec::new(),
+        tag: (key, value),
     };
-    let mut index: HashMap<(Option<&str>, KeySupport), usize> = HashMap::new();
-    let mut add = |targets: &mut Targets<'a>,
-                   action: &'a Action,
-                   service: &'a str,
-                   resources: &[&'a crate::account::TaggedResource]| {
+    let mut index: HashMap<(Option<usize>, KeySupport), usize> = HashMap::new();
+    let mut add = |targets: &mut Targets<'a>, action: &'a Action, service: Option<usize>| {
         let keys = KeySupport {
             tag_keys: catalog.action_supports_key(action, "aws:TagKeys"),
             request_tag: catalog.action_supports_key(action, &request_tag),
             // Whether the action carries `aws:ResourceTag/<k>` does not depend on `k`.
             resource_tags: catalog.action_supports_key(action, &resource_tag),
         };
-        let star = resources.is_empty() || action.accepts_only_star();
-        let shared = *index
-            .entry(((!star).then_some(service), keys))
-            .or_insert_with(|| {
-                targets.shared.push(Shared {
-                    resources: if star { Vec::new() } else { resources.to_vec() },
-                    keys,
-                    tag: (key, value),
-                    built: std::cell::OnceCell::new(),
-                });
-                targets.shared.len() - 1
+        let service = service.filter(|_| !action.accepts_only_star());
+        let shared = *index.entry((service, keys)).or_insert_with(|| {
+            let mut base = Context::new();
+            add_base_keys(&mut base, keys, (key, value));
+            targets.shared.push(Shared {
+                service,
+                keys,
+                base,
+                contexts: OnceCell::new(),
             });
+            targets.shared.len() - 1
+        });
         targets.actions.push(Target {
             name: action.full_name(),
             shared,
@@ -398,15 +453,20 @@ fn targets<'a>(
     };
     for name in ["tag:TagResources", "tag:UntagResources"] {
         if let Some(action) = catalog.action(name) {
-            add(&mut targets, action, "tag", &[]);
+            add(&mut targets, action, None);
         }
     }
-    for (service, resources) in &by_service {
+    for (service, resources) in by_service {
         let Some(found) = catalog.service(service) else {
             continue;
         };
+        let v = targets.services.len();
+        targets.services.push(ServiceResources {
+            resources,
+            sorted: OnceCell::new(),
+        });
         for action in found.actions.iter().filter(|a| a.access.tagging) {
-            add(&mut targets, action, service, resources);
+            add(&mut targets, action, Some(v));
         }
     }
     targets.names = targets.actions.iter().map(|t| t.name.clone()).collect();
@@ -532,7 +592,7 @@ struct SetKey<'a> {
 type Hits = Vec<(usize, usize)>;
 
 /// The tagging actions (indices into `targets.actions`) the set allows, each with
-/// the first request allowed (an index into its request set's built requests).
+/// the first request allowed (an index into its request set).
 fn tamper_hits(
     targets: &Targets<'_>,
     identity: &[&Policy],
@@ -549,12 +609,14 @@ fn tamper_hits(
         {
             continue;
         }
-        let built = targets.shared[target.shared].built();
-        let candidates = target.candidates(built, identity, boundary);
-        let allowed = candidates.into_iter().find(|&i| {
-            let (resource, context) = &built.requests[i];
-            set.evaluate_parts(&target.name, resource, caller, context) == Decision::Allow
-        });
+        let arns = targets.arns(target.shared);
+        let allowed = target
+            .candidates(targets, identity, boundary)
+            .into_iter()
+            .find(|&i| {
+                let context = targets.context(target.shared, i);
+                set.evaluate_parts(&target.name, arns[i], caller, context) == Decision::Allow
+            });
         if let Some(i) = allowed {
             hits.push((t, i));
         }
@@ -659,14 +721,7 @@ pub fn check_tamper<'a>(
         let first = targets.actions[first_target].name.as_str();
         let witness = {
             let target = &targets.actions[first_target];
-            let (resource, context) =
-                &targets.shared[target.shared].built().requests[first_request];
-            Request {
-                action: target.name.clone(),
-                resource: resource.to_string(),
-                principal: caller.map(str::to_string),
-                context: context.clone(),
-            }
+            targets.request(&target.name, target.shared, first_request, caller)
         };
         count += 1;
         let meta = TagTamperPrincipal::META;

@@ -31,6 +31,11 @@ impl<'a> SnapshotFiles<'a> {
         SnapshotFiles { trees }
     }
 
+    /// The names of the files, sorted.
+    pub fn names(&self) -> Vec<String> {
+        self.trees.keys().map(|name| name.to_string()).collect()
+    }
+
     /// The text of `file`, when known.
     pub fn text(&self, file: &str) -> Option<&'a str> {
         self.trees.get(file).map(|(text, _)| *text)

@@ -8,7 +8,7 @@ use clap::Args;
 use super::{new_report, read_sources, render, Cli};
 use crate::account::live::{self, LiveOptions, DEFAULT_MAX_ATTEMPTS};
 use crate::account::{load_snapshot_with_texts, Account};
-use crate::audit::{audit, AuditOptions};
+use crate::audit::{audit_files, AuditOptions, SnapshotFiles};
 use crate::baseline::builtin_profile;
 use crate::exit::{decide, Error, Status};
 use crate::report::Report;
@@ -106,9 +106,7 @@ pub struct LiveReach {
 /// Runs the audit and reports.
 pub fn run(cli: &Cli, args: &AuditArgs) -> Result<Status, Error> {
     let mut report = new_report("audit");
-    let mut account = None;
-    let mut texts = BTreeMap::new();
-    let complete = if args.live {
+    let (account, texts) = if args.live {
         let read = live::read(&LiveOptions {
             profile: args.reach.aws_profile.clone(),
             region: args.region.clone(),
@@ -120,13 +118,17 @@ pub fn run(cli: &Cli, args: &AuditArgs) -> Result<Status, Error> {
             progress: true,
         });
         report.notes.push(super::snapshot::summary(&read));
-        audit_account(args, account.insert(read.account), &mut texts, &mut report)?
+        (Some(read.account), BTreeMap::new())
     } else if args.snapshot.is_empty() {
-        true
+        (None, BTreeMap::new())
     } else {
-        let (loaded, read) = load_snapshot_with_texts(&args.snapshot)?;
-        texts = read;
-        audit_account(args, account.insert(loaded), &mut texts, &mut report)?
+        let (account, texts) = load_snapshot_with_texts(&args.snapshot)?;
+        (Some(account), texts)
+    };
+    let files = SnapshotFiles::new(&texts);
+    let complete = match &account {
+        Some(account) => audit_account(args, account, &files, &mut report)?,
+        None => true,
     };
     if !args.kubernetes.is_empty() {
         let sources = read_sources(&args.kubernetes)?;
@@ -136,9 +138,11 @@ pub fn run(cli: &Cli, args: &AuditArgs) -> Result<Status, Error> {
         }
     }
     render(cli, &mut report)?;
-    // The account model of a large snapshot is millions of small allocations and
-    // the snapshot texts hundreds of megabytes: freeing them one by one took about
-    // a tenth of the run. Nothing is left to do but exit, so the OS reclaims them.
+    // The account model of a large snapshot, the snapshot texts and the positions
+    // parsed from them are millions of small allocations: freeing them one by one
+    // took about a tenth of the run. Nothing is left to do but exit, so the OS
+    // reclaims them instead.
+    std::mem::forget(files);
     std::mem::forget(account);
     std::mem::forget(texts);
     Ok(decide(
@@ -149,12 +153,12 @@ pub fn run(cli: &Cli, args: &AuditArgs) -> Result<Status, Error> {
 }
 
 /// Audits the account into `report`; returns whether everything was read. The
-/// texts of the files that hold findings move from `texts` into the report (table
-/// and Markdown output quote their lines).
+/// texts of the files that hold findings go into the report (table and Markdown
+/// output quote their lines).
 fn audit_account(
     args: &AuditArgs,
     account: &Account,
-    texts: &mut BTreeMap<String, String>,
+    files: &SnapshotFiles<'_>,
     report: &mut Report,
 ) -> Result<bool, Error> {
     let profile = builtin_profile("chalk").ok_or_else(|| Error::Read {
@@ -171,7 +175,7 @@ fn audit_account(
         log_group: args.log_group.clone(),
         role_kinds: args.roles.clone(),
     };
-    let outcome = audit(account, texts, &profile, &options)?;
+    let outcome = audit_files(account, files, &profile, &options)?;
     report.extra.insert("audit".into(), outcome.summary_json());
     report.headline.extend(outcome.summary_lines());
     report.headline.extend(
@@ -193,7 +197,7 @@ fn audit_account(
         .collect();
     report.extend_findings(outcome.findings);
     for name in quoted {
-        if let Some(text) = texts.remove(&name) {
+        if let Some(text) = files.text(&name) {
             report.add_source(name, text);
         }
     }

@@ -213,3 +213,92 @@ impl LoadedPolicy {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FILE: &str = "snap.json";
+
+    fn texts(documents: &[&str]) -> BTreeMap<String, String> {
+        let list: Vec<String> = documents
+            .iter()
+            .map(|d| format!("{{\"PolicyDocument\": {d}}}"))
+            .collect();
+        let text = format!("{{\"List\": [\n{}\n]}}", list.join(",\n"));
+        BTreeMap::from([(FILE.to_string(), text)])
+    }
+
+    /// A document as the loader keeps it: re-serialized, with its origin.
+    fn document(i: usize, json: &str) -> PolicyText {
+        let value: serde_json::Value = serde_json::from_str(json).unwrap();
+        PolicyText::new(
+            format!("{FILE}#/List/{i}/PolicyDocument"),
+            serde_json::to_string_pretty(&value).unwrap(),
+        )
+    }
+
+    fn parsed(files: &SnapshotFiles<'_>) -> bool {
+        files.trees[FILE].1.get().is_some()
+    }
+
+    const PLAIN: &str = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ec2:CreateTags", "Resource": "*"}]}"#;
+    const NUMBER: &str = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"NumericLessThan": {"s3:max-keys": 1e2}}}]}"#;
+
+    #[test]
+    fn policy_matches_load_without_parsing_the_file() {
+        let texts = texts(&[PLAIN]);
+        let files = SnapshotFiles::new(&texts);
+        let text = document(0, PLAIN);
+        let quick = files.policy(&text).unwrap();
+        assert!(!parsed(&files), "the file is parsed only for positions");
+        let loaded = files.load(&text).unwrap();
+        assert!(loaded.embedded);
+        assert_eq!(Some(&quick), loaded.policy());
+    }
+
+    #[test]
+    fn policy_with_a_number_reads_it_as_the_file_writes_it() {
+        let texts = texts(&[PLAIN, NUMBER]);
+        let files = SnapshotFiles::new(&texts);
+        let text = document(1, NUMBER);
+        // The loader's text writes `1e2` as `100.0`; the file's own literal counts.
+        assert!(text.text.contains("100.0"));
+        let policy = files.policy(&text).unwrap();
+        assert!(parsed(&files));
+        assert_eq!(policy.statements[0].conditions[0].values[0].value, "1e2");
+        assert_eq!(Some(&policy), files.load(&text).unwrap().policy());
+    }
+
+    #[test]
+    fn place_locates_like_load_without_a_policy() {
+        let texts = texts(&[PLAIN, NUMBER]);
+        let files = SnapshotFiles::new(&texts);
+        let text = document(1, NUMBER);
+        let placed = files.place(&text);
+        let loaded = files.load(&text).unwrap();
+        assert!(placed.policy().is_none());
+        assert_eq!(placed.anchor, loaded.anchor);
+        assert_eq!(placed.anchor, Some((3, 20)));
+        assert_eq!(
+            placed.locate("/Statement/0", &files),
+            loaded.locate("/Statement/0", &files)
+        );
+    }
+
+    #[test]
+    fn prefetch_parses_every_named_file() {
+        let mut texts = texts(&[PLAIN]);
+        texts.insert("other.json".to_string(), "{\"a\": [1, 2]}".to_string());
+        texts.insert("broken.json".to_string(), "{".to_string());
+        let files = SnapshotFiles::new(&texts);
+        files.prefetch(&["other.json", "broken.json", "missing.json"]);
+        assert!(files.trees["other.json"].1.get().is_some());
+        assert!(!parsed(&files));
+        assert_eq!(
+            files.lookup("other.json", "/a/1").map(|v| v.pos.column),
+            Some(11)
+        );
+        assert!(files.lookup("broken.json", "").is_none());
+    }
+}

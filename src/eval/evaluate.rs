@@ -206,6 +206,55 @@ mod tests {
     const BUCKET: &str = "arn:aws:s3:::chalk-data";
 
     #[test]
+    fn evaluate_parts_decides_as_evaluate() {
+        let p = policy_with_version(
+            Some("2012-10-17"),
+            &[
+                S::allow(&["s3:*"], &["arn:aws:s3:::${aws:username}-*"]).build(),
+                S::deny(&["s3:DeleteObject"], &["*"]).build(),
+            ],
+        );
+        let set = CompiledPolicySet::new(&[&p], &[]);
+        let mut requests = vec![
+            req(
+                "s3:GetObject",
+                "arn:aws:s3:::alice-data",
+                &[("aws:username", "alice")],
+            ),
+            req(
+                "s3:GetObject",
+                "arn:aws:s3:::bob-data",
+                &[("aws:username", "alice")],
+            ),
+            req(
+                "s3:DeleteObject",
+                "arn:aws:s3:::alice-data",
+                &[("aws:username", "alice")],
+            ),
+        ];
+        let mut with_principal = requests[0].clone();
+        with_principal.principal = Some("arn:aws:iam::111122223333:user/alice".to_string());
+        requests.push(with_principal);
+        let decisions: Vec<Decision> = requests
+            .iter()
+            .map(|r| {
+                let parts =
+                    set.evaluate_parts(&r.action, &r.resource, r.principal.as_deref(), &r.context);
+                assert_eq!(parts, set.evaluate(r));
+                parts
+            })
+            .collect();
+        assert_eq!(
+            decisions[..3],
+            [
+                Decision::Allow,
+                Decision::ImplicitDeny,
+                Decision::ExplicitDeny
+            ]
+        );
+    }
+
+    #[test]
     fn allow_matches_action_case_insensitively() {
         let p = policy(&[S::allow(&["s3:Get*"], &["arn:aws:s3:::chalk-*"]).build()]);
         assert_eq!(

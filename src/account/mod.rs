@@ -14,7 +14,7 @@ pub mod write;
 use std::collections::BTreeMap;
 
 pub use error::SnapshotError;
-pub use snapshot::{load_snapshot, load_snapshot_texts};
+pub use snapshot::{load_snapshot, load_snapshot_texts, load_snapshot_with_texts};
 
 /// Everything known about one account.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

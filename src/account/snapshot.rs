@@ -23,6 +23,18 @@ use crate::policy::decode::percent_decode;
 /// Loads and merges snapshot files. A directory loads every `*.json` file
 /// directly inside it, in name order.
 pub fn load_snapshot(paths: &[PathBuf]) -> Result<Account, SnapshotError> {
+    load_snapshot_with_texts(paths).map(|(account, _)| account)
+}
+
+/// [`load_snapshot`], also returning the text of every file read, by the name used
+/// in origins (to locate findings later without reading the files again).
+///
+/// Files are read and parsed on every core (a large account's snapshot is tens of
+/// files of megabytes) and merged in order, so the result and the first error are
+/// those of reading them one after the other.
+pub fn load_snapshot_with_texts(
+    paths: &[PathBuf],
+) -> Result<(Account, BTreeMap<String, String>), SnapshotError> {
     let mut files = Vec::new();
     for path in paths {
         if path.is_dir() {
@@ -34,15 +46,74 @@ pub fn load_snapshot(paths: &[PathBuf]) -> Result<Account, SnapshotError> {
     if files.is_empty() {
         return Err(SnapshotError::NoInput);
     }
+    let parsed = read_and_parse(&files);
     let mut builder = Builder::default();
-    for file in &files {
-        let text = std::fs::read_to_string(file).map_err(|source| SnapshotError::Io {
-            path: file.display().to_string(),
-            source,
-        })?;
-        builder.add(&file.display().to_string(), &text)?;
+    let mut texts = BTreeMap::new();
+    for (file, result) in files.iter().zip(parsed) {
+        let (text, raw) = result?;
+        let name = file.display().to_string();
+        builder.merge(&name, raw?)?;
+        texts.insert(name, text);
     }
-    Ok(builder.account)
+    Ok((builder.account, texts))
+}
+
+/// What reading and parsing one file gave: its text and parsed content, or why not.
+type Parsed = Result<(String, Result<RawFile, SnapshotError>), SnapshotError>;
+
+fn read_and_parse_one(file: &Path) -> Parsed {
+    let name = file.display().to_string();
+    let text = std::fs::read_to_string(file).map_err(|source| SnapshotError::Io {
+        path: name.clone(),
+        source,
+    })?;
+    let raw = parse_file(&name, &text);
+    Ok((text, raw))
+}
+
+/// Reads and parses `files` on up to all cores; results in the order of `files`.
+fn read_and_parse(files: &[PathBuf]) -> Vec<Parsed> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(files.len());
+    if threads < 2 {
+        return files.iter().map(|f| read_and_parse_one(f)).collect();
+    }
+    // Each thread takes the next file not taken yet: sizes vary a lot.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut done: Vec<(usize, Parsed)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(file) = files.get(i) else {
+                            break;
+                        };
+                        mine.push((i, read_and_parse_one(file)));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    done.sort_by_key(|(i, _)| *i);
+    // A worker cannot panic on input (reading and parsing return errors); should one
+    // die anyway, its files are read again here.
+    let mut out: Vec<Parsed> = Vec::with_capacity(files.len());
+    let mut done = done.into_iter().peekable();
+    for (i, file) in files.iter().enumerate() {
+        match done.next_if(|(j, _)| *j == i) {
+            Some((_, parsed)) => out.push(parsed),
+            None => out.push(read_and_parse_one(file)),
+        }
+    }
+    out
 }
 
 /// Loads and merges snapshots given as `(name, text)` pairs; `name` stands for
@@ -102,6 +173,11 @@ enum Entity {
 impl Builder {
     fn add(&mut self, path: &str, text: &str) -> Result<(), SnapshotError> {
         let file = parse_file(path, text)?;
+        self.merge(path, file)
+    }
+
+    /// Adds a parsed file to the account.
+    fn merge(&mut self, path: &str, file: RawFile) -> Result<(), SnapshotError> {
         if file.roles.is_none()
             && file.users.is_none()
             && file.groups.is_none()
@@ -176,7 +252,7 @@ impl Builder {
             });
         }
 
-        for (i, raw) in file.policies.into_iter().flatten().enumerate() {
+        for (i, mut raw) in file.policies.into_iter().flatten().enumerate() {
             if !self.first(Entity::Policy, &raw.arn) {
                 continue;
             }
@@ -200,8 +276,8 @@ impl Builder {
                     pointer: at.clone(),
                     message: format!("policy `{}` has no default version", raw.arn),
                 })?;
-            let version = &raw.versions[default];
-            let Some(document) = &version.document else {
+            let version = raw.versions.swap_remove(default);
+            let Some(document) = version.document else {
                 return Err(SnapshotError::Invalid {
                     path: path.to_string(),
                     pointer: format!("{at}/{default}"),
@@ -211,12 +287,9 @@ impl Builder {
             self.account.managed_policies.push(ManagedPolicy {
                 default_version_document: PolicyText::new(
                     origin(format!("{at}/{default}/Document")),
-                    document.0.clone(),
+                    document.0,
                 ),
-                default_version_id: version
-                    .version_id
-                    .clone()
-                    .or(raw.default_version_id.clone()),
+                default_version_id: version.version_id.or(raw.default_version_id),
                 is_aws_managed,
                 name: raw.name,
                 arn: raw.arn,

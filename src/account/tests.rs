@@ -347,3 +347,41 @@ fn aws_managed_arns_are_recognised_in_every_partition() {
     );
     assert_eq!(arn_account("arn:aws:s3:::bucket"), None);
 }
+
+#[test]
+fn parallel_load_returns_each_file_text_and_the_sequential_account() {
+    let names = [
+        "auth-details-page1-encoded.json",
+        "auth-details-page2-plain.json",
+        "tagging-us-east-1.json",
+        "tagging-us-west-2.json",
+    ];
+    let paths: Vec<PathBuf> = names.iter().map(|n| fixture(n)).collect();
+    let (account, texts) = load_snapshot_with_texts(&paths).expect("fixtures load");
+    let one_by_one: Vec<(String, String)> = paths
+        .iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(p).expect("fixture readable");
+            (p.display().to_string(), text)
+        })
+        .collect();
+    assert_eq!(
+        account,
+        load_snapshot_texts(&one_by_one).expect("texts load")
+    );
+    assert_eq!(texts.into_iter().collect::<Vec<_>>(), one_by_one);
+}
+
+#[test]
+fn parallel_load_reports_the_first_bad_file_in_order() {
+    let paths = [
+        fixture("auth-details-page1-encoded.json"),
+        fixture("bad/role-list-not-array.json"),
+        fixture("bad/syntax-missing-comma.json"),
+    ];
+    let err = load_snapshot_with_texts(&paths).expect_err("a file is bad");
+    assert!(
+        err.to_string().contains("role-list-not-array.json"),
+        "{err}"
+    );
+}

@@ -160,7 +160,17 @@ pub fn audit(
     profile: &Profile,
     options: &AuditOptions,
 ) -> Result<AuditOutcome, AuditError> {
-    let files = SnapshotFiles::new(texts);
+    audit_files(account, &SnapshotFiles::new(texts), profile, options)
+}
+
+/// [`audit`] with the snapshot files already wrapped, so that the caller decides
+/// when the positions parsed from them are freed.
+pub fn audit_files(
+    account: &Account,
+    files: &SnapshotFiles<'_>,
+    profile: &Profile,
+    options: &AuditOptions,
+) -> Result<AuditOutcome, AuditError> {
     let mut notes = Vec::new();
     let mut params = Params::new();
     let region = options.region.clone().or_else(|| {
@@ -189,40 +199,56 @@ pub fn audit(
         params.set("LOG_GROUP", group.clone());
     }
 
-    let mut findings = Vec::new();
-    let role_results =
-        roles::audit_roles(account, &files, profile, options, &params, &mut findings)?;
+    // The tag-tamper check, the longest, runs on another core meanwhile; it needs
+    // only the names of Chalk's roles, and its findings come last as before.
+    let chalk_roles = roles::chalk_role_names(account, profile, options);
+    let tamper = || {
+        let mut found = Vec::new();
+        let (count, incomplete) =
+            tags::check_tamper(account, files, profile, &chalk_roles, &mut found);
+        (count, incomplete, found)
+    };
+    let parallel = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+    let (role_results, tag_problems, findings, tamper) = std::thread::scope(|scope| {
+        let handle = parallel.then(|| scope.spawn(tamper));
+        let mut findings = Vec::new();
+        let role_results =
+            roles::audit_roles(account, files, profile, options, &params, &mut findings)?;
+        for kind in profile.role_kinds.iter().filter(|k| k.expected) {
+            if !role_results.kinds.contains(&kind.id) {
+                let meta = ChalkRoleNotFound::META;
+                findings.push(
+                    Finding::new(
+                        meta.id,
+                        meta.severity,
+                        format!(
+                            "no role of the account is recognised as Chalk's `{}` role ({})",
+                            kind.id, kind.description
+                        ),
+                    )
+                    .subject(kind.id.clone()),
+                );
+            }
+        }
+        let file_names = files.names();
+        let tag_problems =
+            tags::check_resources(account, files, &file_names, profile, &mut findings);
+        let tamper = match handle {
+            Some(handle) => handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            None => tamper(),
+        };
+        Ok::<_, AuditError>((role_results, tag_problems, findings, tamper))
+    })?;
+    let mut findings = findings;
+    let (tamper, tamper_incomplete, tamper_findings) = tamper;
+    findings.extend(tamper_findings);
     for (name, status) in &role_results.roles {
         if *status == RoleStatus::NoKind {
             notes.push(format!("role `{name}` is recognised as Chalk's but fits no documented role kind (use `--role {name}=KIND`)"));
         }
     }
-    for kind in profile.role_kinds.iter().filter(|k| k.expected) {
-        if !role_results.kinds.contains(&kind.id) {
-            let meta = ChalkRoleNotFound::META;
-            findings.push(
-                Finding::new(
-                    meta.id,
-                    meta.severity,
-                    format!(
-                        "no role of the account is recognised as Chalk's `{}` role ({})",
-                        kind.id, kind.description
-                    ),
-                )
-                .subject(kind.id.clone()),
-            );
-        }
-    }
-
-    let file_names: Vec<String> = texts.keys().cloned().collect();
-    let tag_problems = tags::check_resources(account, &files, &file_names, profile, &mut findings);
-    let (tamper, tamper_incomplete) = tags::check_tamper(
-        account,
-        &files,
-        profile,
-        &role_results.chalk_roles,
-        &mut findings,
-    );
 
     let complete = !tamper_incomplete
         && role_results

@@ -98,6 +98,21 @@ fn is_chalk_role(role: &Role, profile: &Profile, options: &AuditOptions) -> bool
         })
 }
 
+/// The names of the roles of `account` recognised as Chalk's (those [`audit_roles`]
+/// audits and reports in [`RoleResults::chalk_roles`]).
+pub fn chalk_role_names(
+    account: &Account,
+    profile: &Profile,
+    options: &AuditOptions,
+) -> HashSet<String> {
+    account
+        .roles
+        .iter()
+        .filter(|r| is_chalk_role(r, profile, options))
+        .map(|r| r.name.clone())
+        .collect()
+}
+
 /// The (rule, subject) of every lint finding the documented policies themselves
 /// have, such as Chalk's service wildcards: on a vendor role they are the documented
 /// design, not drift, and the exact comparison reports any widening of them.
@@ -121,7 +136,7 @@ fn documented_lint_findings(
 /// Audits every Chalk role of `account`.
 pub fn audit_roles(
     account: &Account,
-    files: &SnapshotFiles,
+    files: &SnapshotFiles<'_>,
     profile: &Profile,
     options: &AuditOptions,
     params: &Params,

@@ -6,49 +6,78 @@
 //! at the document string, with the pointer continued inside it.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use crate::account::PolicyText;
 use crate::lint::InvalidPolicy;
 use crate::policy::{parse_json, parse_policy, policy_from_json, JsonKind, JsonValue, Policy};
 use crate::report::{Finding, Location};
 
-/// The snapshot files' texts, parsed once, to turn origins into positions.
+/// The snapshot files' texts, each parsed (with positions) on first use, to turn
+/// origins into positions. Most of a large account's snapshot never holds a
+/// finding, so most files are never parsed here.
 #[derive(Debug, Default)]
-pub struct SnapshotFiles {
-    trees: BTreeMap<String, Option<JsonValue>>,
+pub struct SnapshotFiles<'a> {
+    trees: BTreeMap<&'a str, (&'a str, OnceLock<Option<JsonValue>>)>,
 }
 
-impl SnapshotFiles {
+impl<'a> SnapshotFiles<'a> {
     /// Files given as `(name, text)`; names are those the loader used in origins.
-    /// Files are parsed on every core: a large account's snapshot is tens of files.
-    pub fn new(texts: &BTreeMap<String, String>) -> Self {
-        let files: Vec<(&String, &String)> = texts.iter().collect();
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let chunk = files.len().div_ceil(threads).max(1);
-        let trees = std::thread::scope(|scope| {
-            let handles: Vec<_> = files
-                .chunks(chunk)
-                .map(|part| {
-                    scope.spawn(move || {
-                        part.iter()
-                            .map(|(name, text)| ((*name).clone(), parse_json(text).ok()))
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                // A parser thread cannot panic on input (the parser never panics);
-                // should one die anyway, its files simply have no positions.
-                .flat_map(|h| h.join().unwrap_or_default())
-                .collect()
-        });
+    pub fn new(texts: &'a BTreeMap<String, String>) -> Self {
+        let trees = texts
+            .iter()
+            .map(|(name, text)| (name.as_str(), (text.as_str(), OnceLock::new())))
+            .collect();
         SnapshotFiles { trees }
+    }
+
+    /// The names of the files, sorted.
+    pub fn names(&self) -> Vec<String> {
+        self.trees.keys().map(|name| name.to_string()).collect()
+    }
+
+    /// The text of `file`, when known.
+    pub fn text(&self, file: &str) -> Option<&'a str> {
+        self.trees.get(file).map(|(text, _)| *text)
+    }
+
+    /// The positioned tree of `file`, parsed now if not yet (`None` when the file is
+    /// unknown or not valid JSON for the strict parser).
+    fn tree(&self, file: &str) -> Option<&JsonValue> {
+        let (text, tree) = self.trees.get(file)?;
+        tree.get_or_init(|| parse_json(text).ok()).as_ref()
+    }
+
+    /// Parses the named files not parsed yet, on every core (a large account's
+    /// snapshot is tens of files), so that later lookups find them ready.
+    pub fn prefetch(&self, files: &[&str]) {
+        let pending: Vec<&(&'a str, OnceLock<Option<JsonValue>>)> = files
+            .iter()
+            .filter_map(|f| self.trees.get(f))
+            .filter(|(_, tree)| tree.get().is_none())
+            .collect();
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        if pending.len() < 2 || threads < 2 {
+            return;
+        }
+        // Largest first, dealt round-robin, so the threads get similar amounts of text.
+        let mut pending = pending;
+        pending.sort_by_key(|(text, _)| std::cmp::Reverse(text.len()));
+        std::thread::scope(|scope| {
+            for t in 0..threads.min(pending.len()) {
+                let mine: Vec<_> = pending.iter().skip(t).step_by(threads).collect();
+                scope.spawn(move || {
+                    for (text, tree) in mine {
+                        tree.get_or_init(|| parse_json(text).ok());
+                    }
+                });
+            }
+        });
     }
 
     /// The value at `pointer` in `file`, when the file is known.
     pub fn lookup(&self, file: &str, pointer: &str) -> Option<&JsonValue> {
-        self.trees.get(file)?.as_ref()?.lookup(pointer)
+        self.tree(file)?.lookup(pointer)
     }
 
     /// The location of `pointer` in `file` (line and column when resolvable).
@@ -59,6 +88,36 @@ impl SnapshotFiles {
             line: pos.map(|p| p.line),
             column: pos.map(|p| p.column),
             pointer: pointer.to_string(),
+        }
+    }
+
+    /// The policy [`SnapshotFiles::load`] would give for `text`, equal to it in
+    /// meaning but with positions in the document's own text, without parsing the
+    /// file it sits in; `None` when `load` would fail.
+    ///
+    /// A document the snapshot held as a JSON object is the loader's re-serialization
+    /// of that object: the same members in the same order with the same decoded
+    /// strings (and no duplicate keys when the file parses at all), so it builds the
+    /// same policy, except that numbers may be re-written (`1e2` as `100.0`). A
+    /// document with a number therefore goes through `load`.
+    pub fn policy(&self, text: &PolicyText) -> Option<Policy> {
+        match parse_json(&text.text) {
+            Ok(root) if !has_number(&root) => policy_from_json(&root).ok(),
+            _ => self.load(text).ok()?.policy,
+        }
+    }
+
+    /// Where `text` sits in its file, as [`SnapshotFiles::load`] would place it,
+    /// without parsing the policy (so [`LoadedPolicy::policy`] is `None`).
+    pub fn place(&self, text: &PolicyText) -> LoadedPolicy {
+        let (file, pointer) = split_origin(&text.origin);
+        let node = self.lookup(file, pointer);
+        LoadedPolicy {
+            file: file.to_string(),
+            pointer: pointer.to_string(),
+            embedded: node.is_some_and(|n| matches!(n.kind, JsonKind::Object(_))),
+            anchor: node.map(|n| (n.pos.line, n.pos.column)),
+            policy: None,
         }
     }
 
@@ -88,6 +147,16 @@ impl SnapshotFiles {
                 .map(|e| loaded.relocate(InvalidPolicy::from_policy_error(file, e)))
                 .collect()),
         }
+    }
+}
+
+/// Whether a JSON number occurs anywhere in `value`.
+fn has_number(value: &JsonValue) -> bool {
+    match &value.kind {
+        JsonKind::Number(_) => true,
+        JsonKind::Array(items) => items.iter().any(has_number),
+        JsonKind::Object(members) => members.iter().any(|m| has_number(&m.value)),
+        JsonKind::Null | JsonKind::Bool(_) | JsonKind::String(_) => false,
     }
 }
 
@@ -142,5 +211,94 @@ impl LoadedPolicy {
                 pointer,
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FILE: &str = "snap.json";
+
+    fn texts(documents: &[&str]) -> BTreeMap<String, String> {
+        let list: Vec<String> = documents
+            .iter()
+            .map(|d| format!("{{\"PolicyDocument\": {d}}}"))
+            .collect();
+        let text = format!("{{\"List\": [\n{}\n]}}", list.join(",\n"));
+        BTreeMap::from([(FILE.to_string(), text)])
+    }
+
+    /// A document as the loader keeps it: re-serialized, with its origin.
+    fn document(i: usize, json: &str) -> PolicyText {
+        let value: serde_json::Value = serde_json::from_str(json).unwrap();
+        PolicyText::new(
+            format!("{FILE}#/List/{i}/PolicyDocument"),
+            serde_json::to_string_pretty(&value).unwrap(),
+        )
+    }
+
+    fn parsed(files: &SnapshotFiles<'_>) -> bool {
+        files.trees[FILE].1.get().is_some()
+    }
+
+    const PLAIN: &str = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ec2:CreateTags", "Resource": "*"}]}"#;
+    const NUMBER: &str = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"NumericLessThan": {"s3:max-keys": 1e2}}}]}"#;
+
+    #[test]
+    fn policy_matches_load_without_parsing_the_file() {
+        let texts = texts(&[PLAIN]);
+        let files = SnapshotFiles::new(&texts);
+        let text = document(0, PLAIN);
+        let quick = files.policy(&text).unwrap();
+        assert!(!parsed(&files), "the file is parsed only for positions");
+        let loaded = files.load(&text).unwrap();
+        assert!(loaded.embedded);
+        assert_eq!(Some(&quick), loaded.policy());
+    }
+
+    #[test]
+    fn policy_with_a_number_reads_it_as_the_file_writes_it() {
+        let texts = texts(&[PLAIN, NUMBER]);
+        let files = SnapshotFiles::new(&texts);
+        let text = document(1, NUMBER);
+        // The loader's text writes `1e2` as `100.0`; the file's own literal counts.
+        assert!(text.text.contains("100.0"));
+        let policy = files.policy(&text).unwrap();
+        assert!(parsed(&files));
+        assert_eq!(policy.statements[0].conditions[0].values[0].value, "1e2");
+        assert_eq!(Some(&policy), files.load(&text).unwrap().policy());
+    }
+
+    #[test]
+    fn place_locates_like_load_without_a_policy() {
+        let texts = texts(&[PLAIN, NUMBER]);
+        let files = SnapshotFiles::new(&texts);
+        let text = document(1, NUMBER);
+        let placed = files.place(&text);
+        let loaded = files.load(&text).unwrap();
+        assert!(placed.policy().is_none());
+        assert_eq!(placed.anchor, loaded.anchor);
+        assert_eq!(placed.anchor, Some((3, 20)));
+        assert_eq!(
+            placed.locate("/Statement/0", &files),
+            loaded.locate("/Statement/0", &files)
+        );
+    }
+
+    #[test]
+    fn prefetch_parses_every_named_file() {
+        let mut texts = texts(&[PLAIN]);
+        texts.insert("other.json".to_string(), "{\"a\": [1, 2]}".to_string());
+        texts.insert("broken.json".to_string(), "{".to_string());
+        let files = SnapshotFiles::new(&texts);
+        files.prefetch(&["other.json", "broken.json", "missing.json"]);
+        assert!(files.trees["other.json"].1.get().is_some());
+        assert!(!parsed(&files));
+        assert_eq!(
+            files.lookup("other.json", "/a/1").map(|v| v.pos.column),
+            Some(11)
+        );
+        assert!(files.lookup("broken.json", "").is_none());
     }
 }

@@ -122,17 +122,32 @@ pub(crate) struct Prepared<'a> {
 
 impl<'a> Prepared<'a> {
     pub(crate) fn new(request: &'a Request) -> Self {
-        let (service, name) = match request.action.split_once(':') {
+        Prepared::from_parts(
+            &request.action,
+            &request.resource,
+            request.principal.as_deref(),
+            &request.context,
+        )
+    }
+
+    /// The same from borrowed parts (no [`Request`] needs to be built).
+    pub(crate) fn from_parts(
+        action: &'a str,
+        resource: &'a str,
+        principal: Option<&'a str>,
+        context: &'a Context,
+    ) -> Self {
+        let (service, name) = match action.split_once(':') {
             Some((s, n)) => (s, Some(n)),
-            None => (request.action.as_str(), None),
+            None => (action, None),
         };
         Prepared {
-            action: &request.action,
+            action,
             service,
             name,
-            arn: ArnParts::split(&request.resource),
-            context: &request.context,
-            principal: request.principal.as_deref(),
+            arn: ArnParts::split(resource),
+            context,
+            principal,
         }
     }
 }

@@ -11,7 +11,7 @@
 //! (the principal is not checked).
 
 use super::compiled::{Check, CompiledPolicySet, CompiledStatement, Prepared};
-use super::request::{Decision, Request};
+use super::request::{Context, Decision, Request};
 use crate::policy::model::{Effect, Operator};
 
 /// Which kind of policy a statement came from.
@@ -92,12 +92,28 @@ fn decide(identity: (bool, bool), boundary: Option<(bool, bool)>) -> Decision {
 impl CompiledPolicySet {
     /// The decision for `request` (fast path, no explanation).
     pub fn evaluate(&self, request: &Request) -> Decision {
-        let req = Prepared::new(request);
-        let identity = self.identity.scan(&req);
+        self.decide_prepared(&Prepared::new(request))
+    }
+
+    /// The decision for the request made of these parts, as [`CompiledPolicySet::evaluate`]
+    /// gives it, for callers that try many requests sharing their parts (no
+    /// [`Request`] is built).
+    pub fn evaluate_parts(
+        &self,
+        action: &str,
+        resource: &str,
+        principal: Option<&str>,
+        context: &Context,
+    ) -> Decision {
+        self.decide_prepared(&Prepared::from_parts(action, resource, principal, context))
+    }
+
+    fn decide_prepared(&self, req: &Prepared<'_>) -> Decision {
+        let identity = self.identity.scan(req);
         if identity.0 {
             return Decision::ExplicitDeny;
         }
-        let boundary = self.boundary.as_ref().map(|b| b.scan(&req));
+        let boundary = self.boundary.as_ref().map(|b| b.scan(req));
         decide(identity, boundary)
     }
 
@@ -188,6 +204,55 @@ mod tests {
     }
 
     const BUCKET: &str = "arn:aws:s3:::chalk-data";
+
+    #[test]
+    fn evaluate_parts_decides_as_evaluate() {
+        let p = policy_with_version(
+            Some("2012-10-17"),
+            &[
+                S::allow(&["s3:*"], &["arn:aws:s3:::${aws:username}-*"]).build(),
+                S::deny(&["s3:DeleteObject"], &["*"]).build(),
+            ],
+        );
+        let set = CompiledPolicySet::new(&[&p], &[]);
+        let mut requests = vec![
+            req(
+                "s3:GetObject",
+                "arn:aws:s3:::alice-data",
+                &[("aws:username", "alice")],
+            ),
+            req(
+                "s3:GetObject",
+                "arn:aws:s3:::bob-data",
+                &[("aws:username", "alice")],
+            ),
+            req(
+                "s3:DeleteObject",
+                "arn:aws:s3:::alice-data",
+                &[("aws:username", "alice")],
+            ),
+        ];
+        let mut with_principal = requests[0].clone();
+        with_principal.principal = Some("arn:aws:iam::111122223333:user/alice".to_string());
+        requests.push(with_principal);
+        let decisions: Vec<Decision> = requests
+            .iter()
+            .map(|r| {
+                let parts =
+                    set.evaluate_parts(&r.action, &r.resource, r.principal.as_deref(), &r.context);
+                assert_eq!(parts, set.evaluate(r));
+                parts
+            })
+            .collect();
+        assert_eq!(
+            decisions[..3],
+            [
+                Decision::Allow,
+                Decision::ImplicitDeny,
+                Decision::ExplicitDeny
+            ]
+        );
+    }
 
     #[test]
     fn allow_matches_action_case_insensitively() {

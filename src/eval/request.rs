@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 /// A key maps to a list of values; a single-valued key has one. A key present with
 /// an empty list is a multi-valued key sent empty (which differs from an absent key
 /// for `ForAllValues` and `Null`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Context {
     values: BTreeMap<String, Vec<String>>,
 }

@@ -1,6 +1,11 @@
-//! Property: no input makes the parser or any lint rule panic (`lint_sources`).
+//! Property: no input makes the parser or any lint rule panic (`lint_sources`), nor the
+//! evaluator or the exact comparison on what the parser accepts.
 
+use iamscope::catalog::Catalog;
+use iamscope::diff::{compare, PolicySet};
+use iamscope::eval::{CompiledPolicySet, Context, Request};
 use iamscope::lint::{lint_sources, PolicyType, SourceFile};
+use iamscope::policy::{parse_policy, Policy};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
@@ -173,5 +178,74 @@ proptest! {
             end -= 1;
         }
         prop_assert!(lint(&text[..end]) > 0 || end == text.len());
+    }
+}
+
+/// A statement for the semantic layers: few actions (the comparison of `*` walks the whole
+/// catalog, too slow for many cases of a debug build), but resources and condition values
+/// drawn from the same text, multi-byte characters included.
+fn semantic_statement() -> impl Strategy<Value = Value> {
+    (
+        prop_oneof![Just("Allow"), Just("Deny")],
+        prop::sample::subsequence(
+            &["s3:GetObject", "s3:Get*", "sqs:SendMessage", "kms:Decrypt"][..],
+            1..3,
+        ),
+        any::<bool>(),
+        prop::collection::vec(token(), 1..3),
+        prop::option::of(condition()),
+    )
+        .prop_map(|(effect, actions, not_resource, resources, cond)| {
+            let mut s = json!({ "Effect": effect, "Action": actions });
+            s[if not_resource {
+                "NotResource"
+            } else {
+                "Resource"
+            }] = json!(resources);
+            if let Some(cond) = cond {
+                s["Condition"] = cond;
+            }
+            s
+        })
+}
+
+fn semantic_policy() -> impl Strategy<Value = Policy> {
+    prop::collection::vec(semantic_statement(), 1..3).prop_filter_map(
+        "not a policy",
+        |statements| {
+            parse_policy(&json!({ "Version": "2012-10-17", "Statement": statements }).to_string())
+                .ok()
+        },
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// The evaluator and the exact comparison take whatever the parser accepts.
+    #[test]
+    fn evaluation_and_comparison_never_panic(
+        a in semantic_policy(),
+        b in semantic_policy(),
+        resource in token(),
+        value in token(),
+    ) {
+        let (a_set, b_set) = ([&a], [&b]);
+        let _ = compare(
+            PolicySet { identity: &a_set, boundaries: &[] },
+            PolicySet { identity: &b_set, boundaries: &[] },
+            Catalog::get(),
+        );
+        let mut context = Context::new();
+        for condition in a.statements.iter().flat_map(|s| &s.conditions) {
+            context.insert(&condition.key.value, value.clone());
+        }
+        let request = Request {
+            action: "s3:GetObject".into(),
+            resource,
+            principal: Some("arn:aws:iam::123456789012:role/r".into()),
+            context,
+        };
+        let _ = CompiledPolicySet::new(&[&a], &[]).evaluate(&request);
     }
 }

@@ -3,7 +3,7 @@
 use crate::catalog::split_arn;
 use crate::catalog::text::FastMap;
 use crate::declare_rule;
-use crate::lint::context::{LintContext, PolicyKind};
+use crate::lint::context::{summarize_list, LintContext, PolicyKind};
 use crate::policy::{Effect, Policy, Pos, Statement};
 use crate::report::Finding;
 
@@ -56,6 +56,9 @@ declare_rule! {
     ///   count on any resource. `NotResource` counts unless it excludes everything.
     /// - Conditions are not evaluated, except that a `PassRole` grant whose statement restricts
     ///   `iam:PassedToService` to other services does not count for a path through a service.
+    ///   The finding lists the granting statements' restricting conditions under
+    ///   `conditions not evaluated`, so that a reviewer sees at once when one blocks the path
+    ///   (an `iam:PolicyARN` condition naming only harmless policies, say).
     /// - A `Deny` statement without conditions, on a resource that is only wildcards, removes
     ///   the actions it covers.
     /// - `create-access-key`, `create-login-profile` and `update-login-profile` do not count a
@@ -389,24 +392,53 @@ pub fn check(policy: &Policy, cx: &LintContext<'_>, out: &mut Vec<Finding>) {
                 format!("`{}` by {}", s.action, labels.join(", "))
             })
             .collect();
-        out.push(
-            Finding::new(
-                meta.id,
-                meta.severity,
-                format!(
-                    "escalation path `{}`: {} granted, so {}",
-                    path.id,
-                    required.join(" + "),
-                    path.why
-                ),
-            )
-            .at(cx.location(pos, pointer))
-            .in_statement(first.label())
-            .subject(key)
-            .detail("path", path.id)
-            .detail("granted by", granted_by.join("; ")),
-        );
+        let mut finding = Finding::new(
+            meta.id,
+            meta.severity,
+            format!(
+                "escalation path `{}`: {} granted, so {}",
+                path.id,
+                required.join(" + "),
+                path.why
+            ),
+        )
+        .at(cx.location(pos, pointer))
+        .in_statement(first.label())
+        .subject(key)
+        .detail("path", path.id)
+        .detail("granted by", granted_by.join("; "));
+        let unevaluated = unevaluated_conditions(&grants);
+        if !unevaluated.is_empty() {
+            // The rule does not evaluate these; showing them lets a reviewer see at once
+            // when one blocks the path (`iam:PolicyARN` naming a harmless policy).
+            finding = finding.detail("conditions not evaluated", unevaluated.join("; "));
+        }
+        out.push(finding);
     }
+}
+
+/// The restricting conditions of the statements that grant a path, once each, as
+/// `#1: ArnEquals iam:PolicyARN arn:aws:iam::aws:policy/AWSDenyAll`.
+fn unevaluated_conditions(grants: &[Vec<&Statement>]) -> Vec<String> {
+    let mut seen: Vec<(Option<usize>, usize)> = Vec::new();
+    let mut out = Vec::new();
+    for statement in grants.iter().flatten() {
+        for (i, condition) in statement.conditions.iter().enumerate() {
+            if !is_restricting(condition) || seen.contains(&(statement.index, i)) {
+                continue;
+            }
+            seen.push((statement.index, i));
+            let values: Vec<&str> = condition.values.iter().map(|v| v.value.as_str()).collect();
+            out.push(format!(
+                "{}: {} {} {}",
+                statement.label(),
+                condition.operator.value,
+                condition.key.value,
+                summarize_list(&values, 3)
+            ));
+        }
+    }
+    out
 }
 
 /// Where a statement grants `action`: the matching `Action` item, or the `NotAction` element.
@@ -654,6 +686,27 @@ mod tests {
         assert!(!is_own_user("arn:aws:iam::*:user/${aws:username}*"));
         assert!(!is_own_user("arn:aws:iam::*:role/${aws:username}"));
         assert!(!is_own_user("arn:aws:iam::*:user/*"));
+    }
+
+    #[test]
+    fn lists_the_conditions_it_does_not_evaluate() {
+        let policy = r#"{"Version":"2012-10-17","Statement":[{"Sid":"Attach","Effect":"Allow",
+            "Action":"iam:AttachRolePolicy","Resource":"*",
+            "Condition":{"ArnEquals":{"iam:PolicyARN":"arn:aws:iam::aws:policy/AWSDenyAll"}}}]}"#;
+        let found = run_check(policy, PolicyKind::Identity, check);
+        let attach = found.iter().find(|f| {
+            f.details
+                .iter()
+                .any(|d| d == &("path".into(), "attach-role-policy".into()))
+        });
+        let details = attach.map(|f| f.details.clone()).unwrap_or_default();
+        assert!(
+            details.contains(&(
+                "conditions not evaluated".to_string(),
+                "Attach: ArnEquals iam:PolicyARN arn:aws:iam::aws:policy/AWSDenyAll".to_string()
+            )),
+            "{details:?}"
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! of one account merge into one [`Account`]; an entity or resource listed
 //! twice (same ARN) is kept once, as first seen.
 
+use crate::policy::span::{line_col, strip_serde_position};
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -352,8 +353,8 @@ fn parse_file(path: &str, text: &str) -> Result<RawFile, SnapshotError> {
             let (line, column) = line_col(text, start);
             return Err(SnapshotError::Shape {
                 path: path.to_string(),
-                line,
-                column,
+                line: line as usize,
+                column: column as usize,
                 pointer: "/".to_string(),
                 message: format!(
                     "invalid type: {}, expected a json object (an aws cli snapshot)",
@@ -371,7 +372,7 @@ fn parse_file(path: &str, text: &str) -> Result<RawFile, SnapshotError> {
         .and_then(|file| de.end().map(|()| file).map_err(|err| (err, None)));
     result.map_err(|(err, pointer)| {
         // serde speaks of maps and sequences; JSON users know objects and arrays.
-        let message = strip_position(&err.to_string())
+        let message = strip_serde_position(&err.to_string())
             .replace("type: map", "type: object")
             .replace("a sequence", "an array")
             .replace("type: sequence", "type: array");
@@ -421,22 +422,6 @@ fn json_type(value: &serde_json::Value) -> &'static str {
         serde_json::Value::String(_) => "string",
         serde_json::Value::Array(_) => "array",
         serde_json::Value::Object(_) => "object",
-    }
-}
-
-/// 1-based line and character column of byte `offset` in `text`.
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    (line, before[line_start..].chars().count() + 1)
-}
-
-/// serde_json's message without its trailing ` at line L column C`.
-fn strip_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(at) => message[..at].to_string(),
-        None => message.to_string(),
     }
 }
 

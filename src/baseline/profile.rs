@@ -7,10 +7,11 @@ use regex::Regex;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::error::{line_col, BaselineError};
+use super::error::BaselineError;
 use super::glob::glob_match;
 use super::placeholder::{placeholders, substitute};
 use super::Params;
+use crate::policy::span::{line_col, strip_serde_position};
 
 /// A vendor's documented IAM roles: policies, parameters, and how the vendor's
 /// roles and resources are recognised in an account.
@@ -501,7 +502,7 @@ fn check_template(path: &str, text: &str, parameters: &[Parameter]) -> Result<()
             file: path.to_string(),
             line: err.line() as u32,
             column: err.column() as u32,
-            message: super::error::strip_position(&err.to_string()),
+            message: strip_serde_position(&err.to_string()),
         });
     }
     for placeholder in placeholders(text) {

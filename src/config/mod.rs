@@ -13,6 +13,7 @@ pub use date::{Date, TODAY_VAR};
 pub use glob::glob_match;
 pub use rules::{WaiverExpired, WaiverStale, RULES};
 
+use crate::policy::span::line_col;
 use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -139,22 +140,6 @@ pub fn load(path: &Path, shown: &str) -> Result<Config, ConfigError> {
         source,
     })?;
     parse(shown, &text)
-}
-
-/// 1-based line and column (in characters) of byte `offset` in `text`.
-fn line_col(text: &str, offset: usize) -> (u32, u32) {
-    let mut end = offset.min(text.len());
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    let before = &text[..end];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let column = before[line_start..].chars().count() + 1;
-    (
-        u32::try_from(line).unwrap_or(u32::MAX),
-        u32::try_from(column).unwrap_or(u32::MAX),
-    )
 }
 
 fn unknown_rule(id: &str) -> String {

@@ -81,9 +81,56 @@ impl<T: Ord> Ord for Located<T> {
     }
 }
 
+/// 1-based line and character column of byte `offset` in `text` (an offset inside a
+/// character counts as that character's start). For errors that third-party parsers
+/// (serde, toml) report as byte offsets.
+pub fn line_col(text: &str, offset: usize) -> (u32, u32) {
+    let mut end = offset.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let before = &text[..end];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (
+        u32::try_from(line).unwrap_or(u32::MAX),
+        u32::try_from(column).unwrap_or(u32::MAX),
+    )
+}
+
+/// serde_json's message without its trailing ` at line L column C` (iamscope reports the
+/// position itself, in its own format).
+pub fn strip_serde_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(at) => message[..at].to_string(),
+        None => message.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_col_counts_characters_not_bytes() {
+        let text = "ab\n\u{e9}x\ny";
+        assert_eq!(line_col(text, 0), (1, 1));
+        assert_eq!(line_col(text, 3), (2, 1));
+        // `x` sits after a two-byte character; offset 4 is inside it.
+        assert_eq!(line_col(text, 4), (2, 1));
+        assert_eq!(line_col(text, 5), (2, 2));
+        assert_eq!(line_col(text, 7), (3, 1));
+        assert_eq!(line_col(text, 99), (3, 2));
+    }
+
+    #[test]
+    fn strip_serde_position_removes_the_suffix() {
+        assert_eq!(
+            strip_serde_position("expected `,` or `]` at line 3 column 7"),
+            "expected `,` or `]`"
+        );
+    }
 
     #[test]
     fn equality_ignores_position() {

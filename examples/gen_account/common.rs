@@ -5,6 +5,7 @@
 
 use std::path::Path;
 
+use iamscope::account::write::encode_document;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
@@ -331,27 +332,13 @@ pub fn aws_managed_policy(
     })
 }
 
-/// RFC 3986 percent-encoding, as IAM returns documents: every byte but the
-/// unreserved characters is escaped.
-pub fn url_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() * 2);
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
-}
-
 /// Replaces every policy document in an IAM entity by its URL-encoded text
 /// (the raw API's form). Documents are serialized the way a console user
 /// typically submits them: indented with four spaces.
 pub fn encode_documents(entity: &mut Value) {
     let encode = |doc: &mut Value| {
         if doc.is_object() {
-            *doc = Value::String(url_encode(&pretty(doc, 4)));
+            *doc = Value::String(encode_document(&pretty(doc, 4)));
         }
     };
     if let Some(doc) = entity.get_mut("AssumeRolePolicyDocument") {

@@ -153,6 +153,61 @@ pub fn check(
     }
 }
 
+/// How a principal named in a trust policy can assume the role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Assume {
+    /// Only when the statements' conditions hold (a specific `sts:ExternalId`, a source
+    /// network...).
+    Conditional,
+    /// Without any `sts:ExternalId`, or with an arbitrary one, and no other condition in
+    /// the way.
+    Open,
+}
+
+impl Assume {
+    /// For messages: `only under its conditions` or `without conditions`.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Assume::Conditional => "only under its conditions",
+            Assume::Open => "with no `sts:ExternalId` check",
+        }
+    }
+}
+
+/// Who can assume a role under `policy`: every principal named in an `Allow` statement
+/// that covers `sts:AssumeRole` (normalised: an account id is its root ARN), and how. The
+/// evaluator decides `Open` on the requests without an external id and with an arbitrary
+/// one; a principal named only in statements whose conditions those requests fail is
+/// `Conditional`. A `Deny` that always applies to the principal removes it.
+pub fn assumers(policy: &Policy) -> std::collections::BTreeMap<String, Assume> {
+    let assume = |s: &&Statement| action_list_covers(&s.action, "sts:AssumeRole");
+    let named: BTreeSet<String> = policy
+        .statements
+        .iter()
+        .filter(|s| s.effect.value == Effect::Allow)
+        .filter(assume)
+        .flat_map(principal_names)
+        .collect();
+    named
+        .into_iter()
+        .filter_map(|principal| {
+            let probe = restricted(policy, &principal);
+            let set = CompiledPolicySet::new(&[&probe], &[]);
+            let allows = |id: Option<&str>| set.evaluate(&assume_request(id)) == Decision::Allow;
+            let open = allows(None) || allows(Some(PROBE_EXTERNAL_ID));
+            let always_denied = probe
+                .statements
+                .iter()
+                .any(|s| s.effect.value == Effect::Deny && s.conditions.is_empty() && assume(&s));
+            match (open, always_denied) {
+                (_, true) => None,
+                (true, false) => Some((principal, Assume::Open)),
+                (false, false) => Some((principal, Assume::Conditional)),
+            }
+        })
+        .collect()
+}
+
 /// The trust policy's statements that apply to `principal`, without their `Principal`.
 fn restricted(policy: &Policy, principal: &str) -> Policy {
     let mut probe = policy.clone();
@@ -174,5 +229,50 @@ fn assume_request(external_id: Option<&str>) -> Request {
         resource: "*".to_string(),
         principal: None,
         context,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::parse_policy;
+
+    fn who(text: &str) -> Vec<(String, Assume)> {
+        let policy = parse_policy(text).unwrap_or_else(|e| panic!("{e:?}"));
+        assumers(&policy).into_iter().collect()
+    }
+
+    #[test]
+    fn an_external_id_condition_makes_a_principal_conditional() {
+        let found = who(r#"{"Version":"2012-10-17","Statement":[
+              {"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::754784422779:role/chalk-api-server"},
+               "Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"abc"}}},
+              {"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"sts:AssumeRole"}]}"#);
+        assert_eq!(
+            found,
+            [
+                ("arn:aws:iam::111122223333:root".to_string(), Assume::Open),
+                (
+                    "arn:aws:iam::754784422779:role/chalk-api-server".to_string(),
+                    Assume::Conditional
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_ineffective_external_id_check_is_open_and_a_plain_deny_removes() {
+        let found = who(r#"{"Version":"2012-10-17","Statement":[
+              {"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::1:role/a","arn:aws:iam::1:role/b"]},
+               "Action":"sts:AssumeRole","Condition":{"StringLikeIfExists":{"sts:ExternalId":"*"}}},
+              {"Effect":"Deny","Principal":{"AWS":"arn:aws:iam::1:role/b"},"Action":"sts:AssumeRole"}]}"#);
+        assert_eq!(found, [("arn:aws:iam::1:role/a".to_string(), Assume::Open)]);
+    }
+
+    #[test]
+    fn statements_that_do_not_cover_assume_role_name_no_one() {
+        let found = who(r#"{"Version":"2012-10-17","Statement":[
+              {"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::1:role/a"},"Action":"sts:TagSession"}]}"#);
+        assert!(found.is_empty(), "{found:?}");
     }
 }

@@ -21,8 +21,11 @@ use super::diff::{compare_loaded, DiffArgs};
 use super::explain::Sides;
 use super::policy_input::{LoadedPolicy, Loader};
 use super::{new_report, render, Cli};
+use crate::audit::trust::{assumers, Assume};
+use crate::catalog::Catalog;
 use crate::config::glob_match;
 use crate::exit::{decide_diff, Error, Status};
+use crate::lint::context::PolicyKind;
 use crate::lint::{lint_sources, PolicyType};
 use crate::policy::{parse_policy, SourceFile};
 use crate::report::{fingerprint, Finding, Location, Report, RuleMeta, Severity};
@@ -32,6 +35,7 @@ use crate::terraform::{read_plan, DocumentKind, PlanText};
 /// decide `--fail-on-new-access`.
 const NEW_ACCESS_RULES: &[&str] = &[
     "new-access",
+    "trust-widened",
     "comparison-unproven",
     "grant-beyond-baseline",
     "extra-managed-policy",
@@ -120,6 +124,13 @@ pub(super) fn is_policy_document(text: &str) -> bool {
         Ok(value) => value.get("Statement").is_some(),
         Err(_) => text.contains("\"Statement\""),
     }
+}
+
+/// Whether `text` is a role trust policy: every statement names a principal and grants
+/// only `sts:AssumeRole`-family actions.
+fn is_trust_document(text: &str) -> bool {
+    parse_policy(text)
+        .is_ok_and(|policy| PolicyKind::detect(&policy, Catalog::get()) == PolicyKind::Trust)
 }
 
 fn is_json_name(name: &str) -> bool {
@@ -256,14 +267,25 @@ pub(super) fn pair_trees(base: &Tree, head: &Tree) -> Vec<Pair> {
                     .get(name)
                     .map_or(PlanText::Absent, |t| PlanText::Known(t.clone()))
             };
+            let (old, new) = (side(base), side(head));
+            // A role trust policy is reviewed for who can assume the role; the comparison
+            // of identity policies does not cover principals.
+            let trust = [&new, &old].into_iter().any(|text| match text {
+                PlanText::Known(text) => is_trust_document(text),
+                _ => false,
+            });
             Pair {
                 name: name.clone(),
                 role: None,
-                kind: PolicyType::Managed,
-                compare: true,
+                kind: if trust {
+                    PolicyType::Trust
+                } else {
+                    PolicyType::Managed
+                },
+                compare: !trust,
                 lint: true,
-                old: side(base),
-                new: side(head),
+                old,
+                new,
             }
         })
         .collect()
@@ -438,11 +460,10 @@ impl Review<'_> {
             _ => None,
         };
         let mut summary = state.to_owned();
-        if !pair.compare {
-            summary.push_str(match pair.kind {
-                PolicyType::Trust => ", trust policy (linted, not compared)",
-                _ => ", policy document data source (linted, not compared)",
-            });
+        if pair.kind == PolicyType::Trust {
+            summary.push_str(&Self::review_trust(pair, old.as_ref(), &mut out.findings));
+        } else if !pair.compare {
+            summary.push_str(", policy document data source (linted, not compared)");
         } else {
             match &pair.new {
                 PlanText::Unknown => {
@@ -502,6 +523,52 @@ impl Review<'_> {
         }
         out.summary = format!("{}: {summary}", pair.name);
         Ok(Some(out))
+    }
+
+    /// Who can newly assume the role of a trust policy pair (`trust-widened`); returns the
+    /// summary's words.
+    fn review_trust(pair: &Pair, old: Option<&LoadedPolicy>, out: &mut Vec<Finding>) -> String {
+        let new = match &pair.new {
+            PlanText::Known(text) => match loaded(&pair.name, text) {
+                Some(new) => new,
+                None => return ", trust policy, not a valid policy (see the lint findings)".into(),
+            },
+            PlanText::Unknown => {
+                out.push(unproven(
+                    &pair.name,
+                    "the trust policy is known only after apply".into(),
+                ));
+                return ", trust policy known only after apply".into();
+            }
+            PlanText::Absent => return ", trust policy".into(),
+        };
+        let before = old.map(|o| assumers(&o.policy)).unwrap_or_default();
+        let after = assumers(&new.policy);
+        let Some(meta) = rule("trust-widened") else {
+            return ", trust policy".into();
+        };
+        let mut widened = 0;
+        for (principal, how) in &after {
+            let message = match before.get(principal) {
+                Some(was) if was >= how => continue,
+                Some(_) => format!(
+                    "`{principal}` can now assume the role {}; before, {}",
+                    how.describe(),
+                    Assume::Conditional.describe()
+                ),
+                None => format!(
+                    "`{principal}` can now assume the role ({}), and could not before",
+                    how.describe()
+                ),
+            };
+            widened += 1;
+            out.push(
+                Finding::new(meta.id, meta.severity, message)
+                    .at(at_file(&pair.name))
+                    .subject(principal.clone()),
+            );
+        }
+        format!(", trust policy ({widened} principal(s) widened)")
     }
 
     /// Compares `head` (and `base`, when there is one) with the documented policy

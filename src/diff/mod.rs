@@ -14,7 +14,7 @@ mod tests;
 pub use compare::{
     compare, Comparison, Difference, PolicySet, Side, StatementRef, Unproven, Verdict,
 };
-pub use rules::{ComparisonUnproven, NewAccess, RemovedAccess};
+pub use rules::{ComparisonUnproven, NewAccess, RemovedAccess, TrustWidened};
 
 use crate::report::RuleMeta;
 
@@ -23,4 +23,5 @@ pub const RULES: &[RuleMeta] = &[
     NewAccess::META,
     RemovedAccess::META,
     ComparisonUnproven::META,
+    TrustWidened::META,
 ];

@@ -81,3 +81,37 @@ declare_rule! {
         summary: "part of the comparison cannot be proved exactly",
     }
 }
+
+declare_rule! {
+    /// ## What it does
+    /// Reports, for a changed role trust policy (a file in a repository diff, or an
+    /// `aws_iam_role`'s `assume_role_policy` in a Terraform plan), each principal that can
+    /// assume the role after the change and could not before, and each one that could only
+    /// under conditions (such as a specific `sts:ExternalId`) and now can without them. A
+    /// new role counts every principal it trusts as new. The evaluator decides it on
+    /// `sts:AssumeRole` requests without an external id and with an arbitrary one.
+    ///
+    /// ## Why it matters
+    /// Who can assume a role is the role's first boundary: a new trusted principal, or a
+    /// dropped `sts:ExternalId` check (the confused-deputy guard of cross-account roles),
+    /// hands every permission of the role to someone new, whatever its identity policies
+    /// say.
+    ///
+    /// ## Example
+    /// Old: `"Principal": {"AWS": "arn:aws:iam::754784422779:role/chalk-api-server"}` with
+    /// `"Condition": {"StringEquals": {"sts:ExternalId": "..."}}`. New: the same without the
+    /// condition: `arn:aws:iam::754784422779:role/chalk-api-server` can now assume the role
+    /// with no `sts:ExternalId` check.
+    ///
+    /// ## Remediation
+    /// Restore the condition or remove the principal, or approve the new trust explicitly.
+    ///
+    /// ## References
+    /// - https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-user_externalid.html
+    /// - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+    pub struct TrustWidened {
+        id: "trust-widened",
+        severity: Critical,
+        summary: "a changed trust policy lets a principal assume the role that could not before, or without its conditions",
+    }
+}

@@ -389,3 +389,85 @@ fn pre_commit_hook_lints_staged_policies_and_skips_other_json() {
     );
     assert_eq!(bad.status.code(), Some(1), "{bad:?}");
 }
+
+/// A trust policy: `principals` may assume the role, under `condition` when given.
+fn trust(principals: &[&str], condition: Option<&str>) -> String {
+    let condition = condition.map_or(String::new(), |c| format!(r#","Condition":{c}"#));
+    format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":{}}},"Action":"sts:AssumeRole"{condition}}}]}}"#,
+        serde_json::to_string(principals).unwrap()
+    )
+}
+
+#[test]
+fn trust_policies_are_reviewed_for_who_can_newly_assume_the_role() {
+    const CHALK: &str = "arn:aws:iam::754784422779:role/chalk-api-server";
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("trust-review-{}", std::process::id()));
+    for (side, text) in [
+        (
+            "base",
+            trust(
+                &[CHALK],
+                Some(r#"{"StringEquals":{"sts:ExternalId":"abc"}}"#),
+            ),
+        ),
+        ("head", trust(&[CHALK, "111122223333"], None)),
+    ] {
+        std::fs::create_dir_all(dir.join(side)).unwrap();
+        std::fs::write(dir.join(side).join("trust.json"), text).unwrap();
+    }
+    let review = |base: &str, head: &str| {
+        run_in(
+            &dir,
+            &[
+                "diff",
+                "--base-dir",
+                base,
+                "--head-dir",
+                head,
+                "--format",
+                "json",
+                "--fail-on-new-access",
+            ],
+        )
+    };
+
+    let widened = review("base", "head");
+    assert_eq!(widened.code, 1, "{}{}", widened.stdout, widened.stderr);
+    let report = json(&widened);
+    let mut found: Vec<(String, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "trust-widened")
+        .map(|f| {
+            (
+                f["subject"].as_str().unwrap().to_owned(),
+                f["message"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    found.sort();
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!(found[0].0, "arn:aws:iam::111122223333:root");
+    assert!(found[0].1.contains("could not before"), "{}", found[0].1);
+    assert_eq!(found[1].0, CHALK);
+    assert!(
+        found[1]
+            .1
+            .contains("no `sts:ExternalId` check; before, only under its conditions"),
+        "{}",
+        found[1].1
+    );
+    assert!(!report["findings"].to_string().contains("\"new-access\""));
+
+    // The other way round the trust only narrows: the gate passes.
+    let narrowed = review("head", "base");
+    assert_eq!(narrowed.code, 0, "{}{}", narrowed.stdout, narrowed.stderr);
+    assert!(
+        !narrowed.stdout.contains("trust-widened"),
+        "{}",
+        narrowed.stdout
+    );
+}

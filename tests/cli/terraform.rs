@@ -181,3 +181,52 @@ fn sarif_of_a_plan_names_resource_addresses_and_matches_the_schema() {
         "{uris:?}"
     );
 }
+
+#[test]
+fn a_role_whose_trust_drops_the_external_id_fails_the_gate() {
+    let chalk = "arn:aws:iam::754784422779:role/chalk-api-server";
+    let trust = |condition: &str| {
+        format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"{chalk}"}},"Action":"sts:AssumeRole"{condition}}}]}}"#
+        )
+    };
+    let plan = serde_json::json!({
+        "format_version": "1.2",
+        "resource_changes": [{
+            "address": "aws_iam_role.chalk",
+            "mode": "managed",
+            "type": "aws_iam_role",
+            "change": {
+                "actions": ["update"],
+                "before": {"name": "chalk", "assume_role_policy":
+                    trust(r#","Condition":{"StringEquals":{"sts:ExternalId":"abc"}}"#)},
+                "after": {"name": "chalk", "assume_role_policy": trust("")},
+                "after_unknown": {}
+            }
+        }]
+    });
+    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("trust-plan-{}.json", std::process::id()));
+    std::fs::write(&path, plan.to_string()).unwrap();
+    let path = path.to_string_lossy().into_owned();
+    let run = run(&[
+        "diff",
+        "--terraform-plan",
+        &path,
+        "--fail-on-new-access",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let report = json(&run);
+    assert!(
+        has(
+            &found(&report),
+            "trust-widened",
+            "aws_iam_role.chalk:assume_role_policy"
+        ),
+        "{:?}",
+        found(&report)
+    );
+    assert_eq!(report["findings"][0]["subject"], chalk);
+}

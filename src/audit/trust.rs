@@ -208,6 +208,31 @@ pub fn assumers(policy: &Policy) -> std::collections::BTreeMap<String, Assume> {
         .collect()
 }
 
+/// What a change of a trust policy from `before` (`None` for a new role) to `after` opens:
+/// `(principal, message)` for each principal that can assume the role after and could not
+/// before, or could only under conditions and now can without them (`trust-widened`).
+pub fn widened(before: Option<&Policy>, after: &Policy) -> Vec<(String, String)> {
+    let before = before.map(assumers).unwrap_or_default();
+    assumers(after)
+        .into_iter()
+        .filter_map(|(principal, how)| {
+            let message = match before.get(&principal) {
+                Some(was) if *was >= how => return None,
+                Some(was) => format!(
+                    "`{principal}` can now assume the role {}; before, {}",
+                    how.describe(),
+                    was.describe()
+                ),
+                None => format!(
+                    "`{principal}` can now assume the role ({}), and could not before",
+                    how.describe()
+                ),
+            };
+            Some((principal, message))
+        })
+        .collect()
+}
+
 /// The trust policy's statements that apply to `principal`, without their `Principal`.
 fn restricted(policy: &Policy, principal: &str) -> Policy {
     let mut probe = policy.clone();

@@ -16,6 +16,7 @@ use crate::diff::{
 };
 use crate::eval::{CompiledPolicySet, Decision, Explanation, Outcome, PolicySource, Request};
 use crate::exit::{decide_diff, Error, Status};
+use crate::lint::context::PolicyKind;
 use crate::policy::{Effect, Policy};
 use crate::report::{self, Finding, Format, Location, Report};
 
@@ -135,6 +136,22 @@ pub fn run(cli: &Cli, args: &DiffArgs) -> Result<Status, Error> {
         }),
     );
     report.extend_findings(findings);
+    // Two trust policies: the request comparison does not look at principals, so who can
+    // assume the role is compared on its own.
+    let trust_widened = match (&old_identity[..], &new_identity[..]) {
+        ([old], [new]) if is_trust(&old.policy) && is_trust(&new.policy) => {
+            let found =
+                super::repo_diff::trust_widened(&new.source.name, Some(&old.policy), &new.policy);
+            report.notes.push(format!(
+                "both documents are trust policies: the verdict compares their actions and conditions; who can assume the role is compared separately ({} principal(s) widened, `trust-widened`)",
+                found.len()
+            ));
+            found
+        }
+        _ => Vec::new(),
+    };
+    let widened = !trust_widened.is_empty();
+    report.extend_findings(trust_widened);
     if !comparison.unproven.is_empty() {
         report.notes.push(format!(
             "the verdict `{}` holds only for the parts of the comparison that were proved; {} part(s) could not be",
@@ -155,8 +172,12 @@ pub fn run(cli: &Cli, args: &DiffArgs) -> Result<Status, Error> {
         report.max_severity(),
         cli.fail_on,
         args.fail_on_new_access,
-        !comparison.added.is_empty() || !comparison.unproven.is_empty(),
+        !comparison.added.is_empty() || !comparison.unproven.is_empty() || widened,
     ))
+}
+
+fn is_trust(policy: &Policy) -> bool {
+    PolicyKind::detect(policy, Catalog::get()) == PolicyKind::Trust
 }
 
 /// Compares two loaded sides exactly and builds one finding per difference (with a

@@ -21,13 +21,13 @@ use super::diff::{compare_loaded, DiffArgs};
 use super::explain::Sides;
 use super::policy_input::{LoadedPolicy, Loader};
 use super::{new_report, render, Cli};
-use crate::audit::trust::{assumers, Assume};
+use crate::audit::trust::widened;
 use crate::catalog::Catalog;
 use crate::config::glob_match;
 use crate::exit::{decide_diff, Error, Status};
 use crate::lint::context::PolicyKind;
 use crate::lint::{lint_sources, PolicyType};
-use crate::policy::{parse_policy, SourceFile};
+use crate::policy::{parse_policy, Policy, SourceFile};
 use crate::report::{fingerprint, Finding, Location, Report, RuleMeta, Severity};
 use crate::terraform::{read_plan, DocumentKind, PlanText};
 
@@ -380,6 +380,22 @@ fn unproven(name: &str, why: String) -> Finding {
     .at(at_file(name))
 }
 
+/// `trust-widened` findings for a trust policy changed from `before` to `after`, located at
+/// `name`.
+pub(super) fn trust_widened(name: &str, before: Option<&Policy>, after: &Policy) -> Vec<Finding> {
+    let Some(meta) = rule("trust-widened") else {
+        return Vec::new();
+    };
+    widened(before, after)
+        .into_iter()
+        .map(|(principal, message)| {
+            Finding::new(meta.id, meta.severity, message)
+                .at(at_file(name))
+                .subject(principal)
+        })
+        .collect()
+}
+
 fn loaded(name: &str, text: &str) -> Option<LoadedPolicy> {
     let policy = parse_policy(text).ok()?;
     Some(LoadedPolicy {
@@ -542,32 +558,9 @@ impl Review<'_> {
             }
             PlanText::Absent => return ", trust policy".into(),
         };
-        let before = old.map(|o| assumers(&o.policy)).unwrap_or_default();
-        let after = assumers(&new.policy);
-        let Some(meta) = rule("trust-widened") else {
-            return ", trust policy".into();
-        };
-        let mut widened = 0;
-        for (principal, how) in &after {
-            let message = match before.get(principal) {
-                Some(was) if was >= how => continue,
-                Some(_) => format!(
-                    "`{principal}` can now assume the role {}; before, {}",
-                    how.describe(),
-                    Assume::Conditional.describe()
-                ),
-                None => format!(
-                    "`{principal}` can now assume the role ({}), and could not before",
-                    how.describe()
-                ),
-            };
-            widened += 1;
-            out.push(
-                Finding::new(meta.id, meta.severity, message)
-                    .at(at_file(&pair.name))
-                    .subject(principal.clone()),
-            );
-        }
+        let found = trust_widened(&pair.name, old.map(|o| &o.policy), &new.policy);
+        let widened = found.len();
+        out.extend(found);
         format!(", trust policy ({widened} principal(s) widened)")
     }
 

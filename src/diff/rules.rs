@@ -84,8 +84,9 @@ declare_rule! {
 
 declare_rule! {
     /// ## What it does
-    /// Reports, for a changed role trust policy (a file in a repository diff, or an
-    /// `aws_iam_role`'s `assume_role_policy` in a Terraform plan), each principal that can
+    /// Reports, for a changed role trust policy (`iamscope diff OLD NEW` of two trust
+    /// policies, a file in a repository diff, or an `aws_iam_role`'s `assume_role_policy`
+    /// in a Terraform plan), each principal that can
     /// assume the role after the change and could not before, and each one that could only
     /// under conditions (such as a specific `sts:ExternalId`) and now can without them. A
     /// new role counts every principal it trusts as new. The evaluator decides it on

@@ -279,3 +279,64 @@ fn an_unproven_part_fails_the_new_access_gate_closed() {
     // Without the gate, the medium finding is below the default `--fail-on high`.
     assert_eq!(run_at_root(&args, "").code, 0);
 }
+
+#[test]
+fn two_trust_policies_are_compared_for_who_can_assume_the_role() {
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("diff-trust-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let trust = |principals: &str| {
+        format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":{principals}}},"Action":"sts:AssumeRole","Condition":{{"StringEquals":{{"sts:ExternalId":"abc"}}}}}}]}}"#
+        )
+    };
+    std::fs::write(
+        dir.join("old.json"),
+        trust(r#""arn:aws:iam::754784422779:role/chalk-api-server""#),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("new.json"),
+        trust(r#"["arn:aws:iam::754784422779:role/chalk-api-server","arn:aws:iam::999999999999:root"]"#),
+    )
+    .unwrap();
+    let run = crate::run_in(
+        &dir,
+        &[
+            "--no-config",
+            "diff",
+            "old.json",
+            "new.json",
+            "--fail-on-new-access",
+            "--format",
+            "json",
+        ],
+        "",
+    );
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let report = json(&run);
+    let widened: Vec<&serde_json::Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "trust-widened")
+        .collect();
+    assert_eq!(widened.len(), 1, "{report}");
+    assert_eq!(widened[0]["subject"], "arn:aws:iam::999999999999:root");
+    assert!(report["notes"]
+        .to_string()
+        .contains("1 principal(s) widened"));
+    // The same file on both sides: nothing widened, the gate passes.
+    let same = crate::run_in(
+        &dir,
+        &[
+            "--no-config",
+            "diff",
+            "new.json",
+            "new.json",
+            "--fail-on-new-access",
+        ],
+        "",
+    );
+    assert_eq!(same.code, 0, "{}{}", same.stdout, same.stderr);
+}

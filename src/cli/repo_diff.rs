@@ -21,7 +21,7 @@ use super::diff::{compare_loaded, DiffArgs};
 use super::explain::Sides;
 use super::policy_input::{LoadedPolicy, Loader};
 use super::{new_report, render, Cli};
-use crate::audit::trust::widened;
+use crate::audit::trust::{assumers, widened, Assume};
 use crate::catalog::Catalog;
 use crate::config::glob_match;
 use crate::exit::{decide_diff, Error, Status};
@@ -39,6 +39,7 @@ const NEW_ACCESS_RULES: &[&str] = &[
     "comparison-unproven",
     "grant-beyond-baseline",
     "extra-managed-policy",
+    "trust-drift",
 ];
 
 /// The AWS managed policies whose documents are known without the account:
@@ -477,7 +478,7 @@ impl Review<'_> {
         };
         let mut summary = state.to_owned();
         if pair.kind == PolicyType::Trust {
-            summary.push_str(&Self::review_trust(pair, old.as_ref(), &mut out.findings));
+            summary.push_str(&self.review_trust(pair, old.as_ref(), &mut out.findings)?);
         } else if !pair.compare {
             summary.push_str(", policy document data source (linted, not compared)");
         } else {
@@ -543,25 +544,89 @@ impl Review<'_> {
 
     /// Who can newly assume the role of a trust policy pair (`trust-widened`); returns the
     /// summary's words.
-    fn review_trust(pair: &Pair, old: Option<&LoadedPolicy>, out: &mut Vec<Finding>) -> String {
+    fn review_trust(
+        &self,
+        pair: &Pair,
+        old: Option<&LoadedPolicy>,
+        out: &mut Vec<Finding>,
+    ) -> Result<String, Error> {
         let new = match &pair.new {
             PlanText::Known(text) => match loaded(&pair.name, text) {
                 Some(new) => new,
-                None => return ", trust policy, not a valid policy (see the lint findings)".into(),
+                None => {
+                    return Ok(", trust policy, not a valid policy (see the lint findings)".into())
+                }
             },
             PlanText::Unknown => {
                 out.push(unproven(
                     &pair.name,
                     "the trust policy is known only after apply".into(),
                 ));
-                return ", trust policy known only after apply".into();
+                return Ok(", trust policy known only after apply".into());
             }
-            PlanText::Absent => return ", trust policy".into(),
+            PlanText::Absent => return Ok(", trust policy".into()),
         };
         let found = trust_widened(&pair.name, old.map(|o| &o.policy), &new.policy);
-        let widened = found.len();
+        let mut summary = format!(", trust policy ({} principal(s) widened", found.len());
         out.extend(found);
-        format!(", trust policy ({widened} principal(s) widened)")
+        if let Some(documented) = self.documented_for(pair) {
+            let drift = self.trust_drift(documented, &pair.name, &new.policy, old)?;
+            summary.push_str(&format!(
+                ", {} drift finding(s) from `{}`",
+                drift.len(),
+                documented.policy_id
+            ));
+            out.extend(drift);
+        }
+        summary.push(')');
+        Ok(summary)
+    }
+
+    /// `trust-drift` for each principal the head trust lets assume the role beyond the
+    /// documented trust (or without its conditions), unless the base already did.
+    fn trust_drift(
+        &self,
+        documented: &Documented,
+        name: &str,
+        head: &Policy,
+        base: Option<&LoadedPolicy>,
+    ) -> Result<Vec<Finding>, Error> {
+        let reference = Loader::new().load(&documented.policy_id, self.params)?;
+        let Some(meta) = rule("trust-drift") else {
+            return Ok(Vec::new());
+        };
+        let allowed = assumers(&reference.policy);
+        let id = &documented.policy_id;
+        // `(principal, message)` for what `policy` allows beyond the documented trust.
+        let beyond = |policy: &Policy| -> Vec<(String, String)> {
+            assumers(policy)
+                .into_iter()
+                .filter_map(|(principal, how)| match allowed.get(&principal) {
+                    Some(documented) if *documented >= how => None,
+                    Some(_) => Some(format!(
+                        "`{principal}` can assume the role {}; the documented trust `{id}` allows it {}",
+                        how.describe(),
+                        Assume::Conditional.describe()
+                    )),
+                    None => Some(format!(
+                        "`{principal}` can assume the role, which the documented trust `{id}` does not allow"
+                    )),
+                }
+                .map(|message| (principal, message)))
+                .collect()
+        };
+        let already: HashSet<String> = base
+            .map(|b| beyond(&b.policy).into_iter().map(|(p, _)| p).collect())
+            .unwrap_or_default();
+        Ok(beyond(head)
+            .into_iter()
+            .filter(|(principal, _)| !already.contains(principal))
+            .map(|(principal, message)| {
+                Finding::new(meta.id, meta.severity, message)
+                    .at(at_file(name))
+                    .subject(principal)
+            })
+            .collect())
     }
 
     /// Compares `head` (and `base`, when there is one) with the documented policy

@@ -182,14 +182,17 @@ fn sarif_of_a_plan_names_resource_addresses_and_matches_the_schema() {
     );
 }
 
-#[test]
-fn a_role_whose_trust_drops_the_external_id_fails_the_gate() {
-    let chalk = "arn:aws:iam::754784422779:role/chalk-api-server";
-    let trust = |condition: &str| {
-        format!(
-            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"{chalk}"}},"Action":"sts:AssumeRole"{condition}}}]}}"#
-        )
-    };
+const CHALK: &str = "arn:aws:iam::754784422779:role/chalk-api-server";
+
+/// Chalk's trust, with `condition` (`,"Condition":{...}` or empty).
+fn chalk_trust(condition: &str) -> String {
+    format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"{CHALK}"}},"Action":"sts:AssumeRole"{condition}}}]}}"#
+    )
+}
+
+/// Writes a plan in which `aws_iam_role.chalk`'s trust goes from `before` to `after`.
+fn trust_plan(tag: &str, before: &str, after: &str) -> String {
     let plan = serde_json::json!({
         "format_version": "1.2",
         "resource_changes": [{
@@ -198,17 +201,90 @@ fn a_role_whose_trust_drops_the_external_id_fails_the_gate() {
             "type": "aws_iam_role",
             "change": {
                 "actions": ["update"],
-                "before": {"name": "chalk", "assume_role_policy":
-                    trust(r#","Condition":{"StringEquals":{"sts:ExternalId":"abc"}}"#)},
-                "after": {"name": "chalk", "assume_role_policy": trust("")},
+                "before": {"name": "chalk", "assume_role_policy": before},
+                "after": {"name": "chalk", "assume_role_policy": after},
                 "after_unknown": {}
             }
         }]
     });
     let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-        .join(format!("trust-plan-{}.json", std::process::id()));
+        .join(format!("trust-plan-{tag}-{}.json", std::process::id()));
     std::fs::write(&path, plan.to_string()).unwrap();
-    let path = path.to_string_lossy().into_owned();
+    path.to_string_lossy().into_owned()
+}
+
+#[test]
+fn a_trust_beyond_the_documented_one_is_drift_unless_the_base_had_it() {
+    let with_id = chalk_trust(r#","Condition":{"StringEquals":{"sts:ExternalId":"abc"}}"#);
+    let documented = [
+        "--documented",
+        "*chalk*=chalk:trust",
+        "--external-id",
+        "abc",
+    ];
+    let review = |plan: &str| {
+        let args = [
+            &[
+                "diff",
+                "--terraform-plan",
+                plan,
+                "--fail-on-new-access",
+                "--format",
+                "json",
+            ][..],
+            &documented[..],
+        ]
+        .concat();
+        run(&args)
+    };
+    // The head drops the documented external id: drift, and the gate fails.
+    let dropped = review(&trust_plan("drop", &with_id, &chalk_trust("")));
+    assert_eq!(dropped.code, 1, "{}{}", dropped.stdout, dropped.stderr);
+    let report = json(&dropped);
+    assert!(
+        has(
+            &found(&report),
+            "trust-drift",
+            "aws_iam_role.chalk:assume_role_policy"
+        ),
+        "{:?}",
+        found(&report)
+    );
+    assert!(report["findings"]
+        .to_string()
+        .contains("the documented trust `chalk:trust` allows it only under its conditions"));
+    // A head equal to the documented trust is no drift (a wording change only).
+    let kept = review(&trust_plan("keep", &chalk_trust(""), &with_id));
+    let report = json(&kept);
+    assert!(
+        !has(
+            &found(&report),
+            "trust-drift",
+            "aws_iam_role.chalk:assume_role_policy"
+        ),
+        "{:?}",
+        found(&report)
+    );
+    // Drift the base already had is not repeated.
+    let unchanged = review(&trust_plan(
+        "same",
+        &chalk_trust(""),
+        &format!("{} ", chalk_trust("")),
+    ));
+    assert!(!has(
+        &found(&json(&unchanged)),
+        "trust-drift",
+        "aws_iam_role.chalk:assume_role_policy"
+    ));
+}
+
+#[test]
+fn a_role_whose_trust_drops_the_external_id_fails_the_gate() {
+    let path = trust_plan(
+        "widened",
+        &chalk_trust(r#","Condition":{"StringEquals":{"sts:ExternalId":"abc"}}"#),
+        &chalk_trust(""),
+    );
     let run = run(&[
         "diff",
         "--terraform-plan",
@@ -228,5 +304,11 @@ fn a_role_whose_trust_drops_the_external_id_fails_the_gate() {
         "{:?}",
         found(&report)
     );
-    assert_eq!(report["findings"][0]["subject"], chalk);
+    let widened = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "trust-widened")
+        .unwrap();
+    assert_eq!(widened["subject"], CHALK);
 }

@@ -116,6 +116,10 @@ declare_rule! {
     ///
     /// Account ids and `arn:aws:iam::<id>:root` name the same principal.
     ///
+    /// `iamscope diff` of a repository or Terraform plan with
+    /// `--documented PATTERN=chalk:trust --external-id ID` reports the first two kinds
+    /// for a changed trust policy whose base did not already have them.
+    ///
     /// ## Why it matters
     /// The trust policy decides who holds Chalk's permissions. Without the
     /// external id, any Chalk customer could make Chalk act on this account (the

@@ -208,6 +208,33 @@ pub fn assumers(policy: &Policy) -> std::collections::BTreeMap<String, Assume> {
         .collect()
 }
 
+/// Whether `principal` can assume the role under `policy` with `sts:ExternalId` set to
+/// `external_id` (`None`: a request without one).
+pub fn can_assume(policy: &Policy, principal: &str, external_id: Option<&str>) -> bool {
+    let probe = restricted(policy, principal);
+    CompiledPolicySet::new(&[&probe], &[]).evaluate(&assume_request(external_id)) == Decision::Allow
+}
+
+/// The external ids worth trying on `policies`: none, an arbitrary one, and every value
+/// their `sts:ExternalId` conditions name.
+pub fn external_id_probes(policies: &[&Policy]) -> Vec<Option<String>> {
+    let mut ids: Vec<Option<String>> = vec![None, Some(PROBE_EXTERNAL_ID.to_string())];
+    for condition in policies
+        .iter()
+        .flat_map(|p| &p.statements)
+        .flat_map(|s| &s.conditions)
+        .filter(|c| c.key.value.eq_ignore_ascii_case("sts:ExternalId"))
+    {
+        for value in &condition.values {
+            let id = Some(value.value.clone());
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+    }
+    ids
+}
+
 /// What a change of a trust policy from `before` (`None` for a new role) to `after` opens:
 /// `(principal, message)` for each principal that can assume the role after and could not
 /// before, or could only under conditions and now can without them (`trust-widened`).
@@ -292,6 +319,23 @@ mod tests {
                "Action":"sts:AssumeRole","Condition":{"StringLikeIfExists":{"sts:ExternalId":"*"}}},
               {"Effect":"Deny","Principal":{"AWS":"arn:aws:iam::1:role/b"},"Action":"sts:AssumeRole"}]}"#);
         assert_eq!(found, [("arn:aws:iam::1:role/a".to_string(), Assume::Open)]);
+    }
+
+    #[test]
+    fn external_ids_to_try_include_none_an_arbitrary_one_and_each_named() {
+        let policy = parse_policy(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::1:role/a"},
+              "Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":["x","y"]}}}]}"#,
+        )
+        .unwrap();
+        let probes = external_id_probes(&[&policy, &policy]);
+        assert_eq!(probes.len(), 4, "{probes:?}");
+        assert!(probes.contains(&None) && probes.contains(&Some("y".into())));
+        let role = "arn:aws:iam::1:role/a";
+        assert!(can_assume(&policy, role, Some("x")));
+        assert!(!can_assume(&policy, role, Some("z")));
+        assert!(!can_assume(&policy, role, None));
+        assert!(!can_assume(&policy, "arn:aws:iam::1:role/b", Some("x")));
     }
 
     #[test]

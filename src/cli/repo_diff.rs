@@ -21,7 +21,7 @@ use super::diff::{compare_loaded, DiffArgs};
 use super::explain::Sides;
 use super::policy_input::{LoadedPolicy, Loader};
 use super::{new_report, render, Cli};
-use crate::audit::trust::{assumers, widened, Assume};
+use crate::audit::trust::{assumers, can_assume, external_id_probes, widened};
 use crate::catalog::Catalog;
 use crate::config::glob_match;
 use crate::exit::{decide_diff, Error, Status};
@@ -583,7 +583,8 @@ impl Review<'_> {
     }
 
     /// `trust-drift` for each principal the head trust lets assume the role beyond the
-    /// documented trust (or without its conditions), unless the base already did.
+    /// documented trust (a principal it does not name, or an `sts:ExternalId`, or none,
+    /// that it refuses), unless the base already did.
     fn trust_drift(
         &self,
         documented: &Documented,
@@ -597,22 +598,32 @@ impl Review<'_> {
         };
         let allowed = assumers(&reference.policy);
         let id = &documented.policy_id;
-        // `(principal, message)` for what `policy` allows beyond the documented trust.
+        // `(principal, message)` for what `policy` allows beyond the documented trust: a
+        // principal it does not name, or an external id (or none) it would refuse.
         let beyond = |policy: &Policy| -> Vec<(String, String)> {
+            let probes = external_id_probes(&[policy, &reference.policy]);
             assumers(policy)
-                .into_iter()
-                .filter_map(|(principal, how)| match allowed.get(&principal) {
-                    Some(documented) if *documented >= how => None,
-                    Some(_) => Some(format!(
-                        "`{principal}` can assume the role {}; the documented trust `{id}` allows it {}",
-                        how.describe(),
-                        Assume::Conditional.describe()
-                    )),
-                    None => Some(format!(
-                        "`{principal}` can assume the role, which the documented trust `{id}` does not allow"
-                    )),
-                }
-                .map(|message| (principal, message)))
+                .into_keys()
+                .filter_map(|principal| {
+                    if !allowed.contains_key(&principal) {
+                        let message = format!(
+                            "`{principal}` can assume the role, which the documented trust `{id}` does not allow"
+                        );
+                        return Some((principal, message));
+                    }
+                    let opened = probes.iter().find(|probe| {
+                        can_assume(policy, &principal, probe.as_deref())
+                            && !can_assume(&reference.policy, &principal, probe.as_deref())
+                    })?;
+                    let how = match opened {
+                        None => "without any `sts:ExternalId`".to_string(),
+                        Some(value) => format!("with `sts:ExternalId` `{value}`"),
+                    };
+                    let message = format!(
+                        "`{principal}` can assume the role {how}, which the documented trust `{id}` does not allow"
+                    );
+                    Some((principal, message))
+                })
                 .collect()
         };
         let already: HashSet<String> = base

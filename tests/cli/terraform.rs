@@ -250,9 +250,19 @@ fn a_trust_beyond_the_documented_one_is_drift_unless_the_base_had_it() {
         "{:?}",
         found(&report)
     );
-    assert!(report["findings"]
-        .to_string()
-        .contains("the documented trust `chalk:trust` allows it only under its conditions"));
+    assert!(report["findings"].to_string().contains(
+        "can assume the role without any `sts:ExternalId`, which the documented trust `chalk:trust` does not allow"
+    ));
+    // Another customer's external id instead of the documented one: drift too (the
+    // confused deputy), although an external id is still required.
+    let other = chalk_trust(r#","Condition":{"StringEquals":{"sts:ExternalId":"xyz"}}"#);
+    let swapped = json(&review(&trust_plan("swap", &with_id, &other)));
+    assert!(
+        swapped["findings"]
+            .to_string()
+            .contains("with `sts:ExternalId` `xyz`"),
+        "{swapped}"
+    );
     // A head equal to the documented trust is no drift (a wording change only).
     let kept = review(&trust_plan("keep", &chalk_trust(""), &with_id));
     let report = json(&kept);

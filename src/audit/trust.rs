@@ -41,6 +41,20 @@ fn normalise(kind: PrincipalKind, value: &str) -> String {
     }
 }
 
+fn grants_assume(statement: &Statement) -> bool {
+    action_list_covers(&statement.action, "sts:AssumeRole")
+}
+
+/// Every principal an `Allow` statement covering `sts:AssumeRole` names.
+fn named_principals(policy: &Policy) -> BTreeSet<String> {
+    policy
+        .statements
+        .iter()
+        .filter(|s| s.effect.value == Effect::Allow && grants_assume(s))
+        .flat_map(principal_names)
+        .collect()
+}
+
 fn applies_to(statement: &Statement, principal: &str) -> bool {
     principal_names(statement)
         .iter()
@@ -60,16 +74,8 @@ pub fn check(
         return;
     };
     let meta = TrustDrift::META;
-    let assume = |s: &&Statement| action_list_covers(&s.action, "sts:AssumeRole");
-    let mut allowed: BTreeSet<String> = BTreeSet::new();
-    for statement in policy
-        .statements
-        .iter()
-        .filter(|s| s.effect.value == Effect::Allow)
-        .filter(assume)
-    {
-        allowed.extend(principal_names(statement));
-    }
+    let assume = |s: &&Statement| grants_assume(s);
+    let allowed = named_principals(policy);
     let at = |principal: &str| {
         policy
             .statements
@@ -180,25 +186,16 @@ impl Assume {
 /// one; a principal named only in statements whose conditions those requests fail is
 /// `Conditional`. A `Deny` that always applies to the principal removes it.
 pub fn assumers(policy: &Policy) -> std::collections::BTreeMap<String, Assume> {
-    let assume = |s: &&Statement| action_list_covers(&s.action, "sts:AssumeRole");
-    let named: BTreeSet<String> = policy
-        .statements
-        .iter()
-        .filter(|s| s.effect.value == Effect::Allow)
-        .filter(assume)
-        .flat_map(principal_names)
-        .collect();
-    named
+    named_principals(policy)
         .into_iter()
         .filter_map(|principal| {
             let probe = restricted(policy, &principal);
             let set = CompiledPolicySet::new(&[&probe], &[]);
             let allows = |id: Option<&str>| set.evaluate(&assume_request(id)) == Decision::Allow;
             let open = allows(None) || allows(Some(PROBE_EXTERNAL_ID));
-            let always_denied = probe
-                .statements
-                .iter()
-                .any(|s| s.effect.value == Effect::Deny && s.conditions.is_empty() && assume(&s));
+            let always_denied = probe.statements.iter().any(|s| {
+                s.effect.value == Effect::Deny && s.conditions.is_empty() && grants_assume(s)
+            });
             match (open, always_denied) {
                 (_, true) => None,
                 (true, false) => Some((principal, Assume::Open)),
@@ -208,16 +205,47 @@ pub fn assumers(policy: &Policy) -> std::collections::BTreeMap<String, Assume> {
         .collect()
 }
 
+/// How a trust policy lets a principal in beyond a reference trust (a documented one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Beyond {
+    /// The reference does not name the principal.
+    NotNamed,
+    /// The reference names it but refuses this `sts:ExternalId` (`None`: a request
+    /// without one).
+    ExternalId(Option<String>),
+}
+
+/// Each principal `policy` lets assume the role beyond `reference`: one it does not name,
+/// or an external id (or none) it refuses. The evaluator tries no id, an arbitrary one and
+/// every id either policy names.
+pub fn beyond(reference: &Policy, policy: &Policy) -> Vec<(String, Beyond)> {
+    let allowed = assumers(reference);
+    let probes = external_id_probes(&[policy, reference]);
+    assumers(policy)
+        .into_keys()
+        .filter_map(|principal| {
+            if !allowed.contains_key(&principal) {
+                return Some((principal, Beyond::NotNamed));
+            }
+            let opened = probes.iter().find(|probe| {
+                can_assume(policy, &principal, probe.as_deref())
+                    && !can_assume(reference, &principal, probe.as_deref())
+            })?;
+            Some((principal, Beyond::ExternalId(opened.clone())))
+        })
+        .collect()
+}
+
 /// Whether `principal` can assume the role under `policy` with `sts:ExternalId` set to
 /// `external_id` (`None`: a request without one).
-pub fn can_assume(policy: &Policy, principal: &str, external_id: Option<&str>) -> bool {
+fn can_assume(policy: &Policy, principal: &str, external_id: Option<&str>) -> bool {
     let probe = restricted(policy, principal);
     CompiledPolicySet::new(&[&probe], &[]).evaluate(&assume_request(external_id)) == Decision::Allow
 }
 
 /// The external ids worth trying on `policies`: none, an arbitrary one, and every value
 /// their `sts:ExternalId` conditions name.
-pub fn external_id_probes(policies: &[&Policy]) -> Vec<Option<String>> {
+fn external_id_probes(policies: &[&Policy]) -> Vec<Option<String>> {
     let mut ids: Vec<Option<String>> = vec![None, Some(PROBE_EXTERNAL_ID.to_string())];
     for condition in policies
         .iter()

@@ -16,7 +16,6 @@ use crate::diff::{
 };
 use crate::eval::{CompiledPolicySet, Decision, Explanation, Outcome, PolicySource, Request};
 use crate::exit::{decide_diff, Error, Status};
-use crate::lint::context::PolicyKind;
 use crate::policy::{Effect, Policy};
 use crate::report::{self, Finding, Format, Location, Report};
 
@@ -139,7 +138,10 @@ pub fn run(cli: &Cli, args: &DiffArgs) -> Result<Status, Error> {
     // Two trust policies: the request comparison does not look at principals, so who can
     // assume the role is compared on its own.
     let trust_widened = match (&old_identity[..], &new_identity[..]) {
-        ([old], [new]) if is_trust(&old.policy) && is_trust(&new.policy) => {
+        ([old], [new])
+            if super::repo_diff::is_trust(&old.policy)
+                && super::repo_diff::is_trust(&new.policy) =>
+        {
             let found =
                 super::repo_diff::trust_widened(&new.source.name, Some(&old.policy), &new.policy);
             report.notes.push(format!(
@@ -174,10 +176,6 @@ pub fn run(cli: &Cli, args: &DiffArgs) -> Result<Status, Error> {
         args.fail_on_new_access,
         !comparison.added.is_empty() || !comparison.unproven.is_empty() || widened,
     ))
-}
-
-fn is_trust(policy: &Policy) -> bool {
-    PolicyKind::detect(policy, Catalog::get()) == PolicyKind::Trust
 }
 
 /// Compares two loaded sides exactly and builds one finding per difference (with a

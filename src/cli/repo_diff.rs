@@ -21,7 +21,7 @@ use super::diff::{compare_loaded, DiffArgs};
 use super::explain::Sides;
 use super::policy_input::{LoadedPolicy, Loader};
 use super::{new_report, render, Cli};
-use crate::audit::trust::{assumers, can_assume, external_id_probes, widened};
+use crate::audit::trust::{beyond as beyond_trust, widened, Beyond};
 use crate::catalog::Catalog;
 use crate::config::glob_match;
 use crate::exit::{decide_diff, Error, Status};
@@ -127,11 +127,10 @@ pub(super) fn is_policy_document(text: &str) -> bool {
     }
 }
 
-/// Whether `text` is a role trust policy: every statement names a principal and grants
+/// Whether `policy` is a role trust policy: every statement names a principal and grants
 /// only `sts:AssumeRole`-family actions.
-fn is_trust_document(text: &str) -> bool {
-    parse_policy(text)
-        .is_ok_and(|policy| PolicyKind::detect(&policy, Catalog::get()) == PolicyKind::Trust)
+pub(super) fn is_trust(policy: &Policy) -> bool {
+    PolicyKind::detect(policy, Catalog::get()) == PolicyKind::Trust
 }
 
 fn is_json_name(name: &str) -> bool {
@@ -272,7 +271,7 @@ pub(super) fn pair_trees(base: &Tree, head: &Tree) -> Vec<Pair> {
             // A role trust policy is reviewed for who can assume the role; the comparison
             // of identity policies does not cover principals.
             let trust = [&new, &old].into_iter().any(|text| match text {
-                PlanText::Known(text) => is_trust_document(text),
+                PlanText::Known(text) => parse_policy(text).is_ok_and(|p| is_trust(&p)),
                 _ => false,
             });
             Pair {
@@ -596,33 +595,22 @@ impl Review<'_> {
         let Some(meta) = rule("trust-drift") else {
             return Ok(Vec::new());
         };
-        let allowed = assumers(&reference.policy);
         let id = &documented.policy_id;
-        // `(principal, message)` for what `policy` allows beyond the documented trust: a
-        // principal it does not name, or an external id (or none) it would refuse.
         let beyond = |policy: &Policy| -> Vec<(String, String)> {
-            let probes = external_id_probes(&[policy, &reference.policy]);
-            assumers(policy)
-                .into_keys()
-                .filter_map(|principal| {
-                    if !allowed.contains_key(&principal) {
-                        let message = format!(
-                            "`{principal}` can assume the role, which the documented trust `{id}` does not allow"
-                        );
-                        return Some((principal, message));
-                    }
-                    let opened = probes.iter().find(|probe| {
-                        can_assume(policy, &principal, probe.as_deref())
-                            && !can_assume(&reference.policy, &principal, probe.as_deref())
-                    })?;
-                    let how = match opened {
-                        None => "without any `sts:ExternalId`".to_string(),
-                        Some(value) => format!("with `sts:ExternalId` `{value}`"),
+            beyond_trust(&reference.policy, policy)
+                .into_iter()
+                .map(|(principal, how)| {
+                    let how = match how {
+                        Beyond::NotNamed => String::new(),
+                        Beyond::ExternalId(None) => " without any `sts:ExternalId`".to_string(),
+                        Beyond::ExternalId(Some(value)) => {
+                            format!(" with `sts:ExternalId` `{value}`")
+                        }
                     };
                     let message = format!(
-                        "`{principal}` can assume the role {how}, which the documented trust `{id}` does not allow"
+                        "`{principal}` can assume the role{how}, which the documented trust `{id}` does not allow"
                     );
-                    Some((principal, message))
+                    (principal, message)
                 })
                 .collect()
         };

@@ -285,19 +285,16 @@ fn two_trust_policies_are_compared_for_who_can_assume_the_role() {
     let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
         .join(format!("diff-trust-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let trust = |principals: &str| {
-        format!(
-            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":{principals}}},"Action":"sts:AssumeRole","Condition":{{"StringEquals":{{"sts:ExternalId":"abc"}}}}}}]}}"#
+    let trust = |principals: &[&str]| {
+        crate::trust_policy(
+            principals,
+            Some(r#"{"StringEquals":{"sts:ExternalId":"abc"}}"#),
         )
     };
-    std::fs::write(
-        dir.join("old.json"),
-        trust(r#""arn:aws:iam::754784422779:role/chalk-api-server""#),
-    )
-    .unwrap();
+    std::fs::write(dir.join("old.json"), trust(&[crate::CHALK_PRINCIPAL])).unwrap();
     std::fs::write(
         dir.join("new.json"),
-        trust(r#"["arn:aws:iam::754784422779:role/chalk-api-server","arn:aws:iam::999999999999:root"]"#),
+        trust(&[crate::CHALK_PRINCIPAL, "arn:aws:iam::999999999999:root"]),
     )
     .unwrap();
     let run = crate::run_in(

@@ -62,6 +62,19 @@ pub fn run(args: &[&str]) -> Run {
     run_with_stdin(args, "")
 }
 
+/// Chalk's principal, as its documented trust names it.
+pub const CHALK_PRINCIPAL: &str = "arn:aws:iam::754784422779:role/chalk-api-server";
+
+/// A role trust policy: `principals` may assume the role, under the `Condition` object
+/// `condition` when given.
+pub fn trust_policy(principals: &[&str], condition: Option<&str>) -> String {
+    let condition = condition.map_or(String::new(), |c| format!(r#","Condition":{c}"#));
+    format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":{}}},"Action":"sts:AssumeRole"{condition}}}]}}"#,
+        serde_json::to_string(principals).unwrap()
+    )
+}
+
 /// Replaces what changes between builds (the version) so snapshots stay stable.
 fn scrub(text: &str) -> String {
     text.replace(env!("CARGO_PKG_VERSION"), "[VERSION]")

@@ -390,18 +390,9 @@ fn pre_commit_hook_lints_staged_policies_and_skips_other_json() {
     assert_eq!(bad.status.code(), Some(1), "{bad:?}");
 }
 
-/// A trust policy: `principals` may assume the role, under `condition` when given.
-fn trust(principals: &[&str], condition: Option<&str>) -> String {
-    let condition = condition.map_or(String::new(), |c| format!(r#","Condition":{c}"#));
-    format!(
-        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":{}}},"Action":"sts:AssumeRole"{condition}}}]}}"#,
-        serde_json::to_string(principals).unwrap()
-    )
-}
-
 #[test]
 fn trust_policies_are_reviewed_for_who_can_newly_assume_the_role() {
-    const CHALK: &str = "arn:aws:iam::754784422779:role/chalk-api-server";
+    use crate::{trust_policy as trust, CHALK_PRINCIPAL as CHALK};
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
         .join(format!("trust-review-{}", std::process::id()));
     for (side, text) in [

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 
-use crate::Run;
+use crate::{Run, CHALK_PRINCIPAL as CHALK};
 
 fn run(args: &[&str]) -> Run {
     crate::run_in(
@@ -182,13 +182,9 @@ fn sarif_of_a_plan_names_resource_addresses_and_matches_the_schema() {
     );
 }
 
-const CHALK: &str = "arn:aws:iam::754784422779:role/chalk-api-server";
-
-/// Chalk's trust, with `condition` (`,"Condition":{...}` or empty).
-fn chalk_trust(condition: &str) -> String {
-    format!(
-        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"{CHALK}"}},"Action":"sts:AssumeRole"{condition}}}]}}"#
-    )
+/// Chalk's trust, with the `Condition` object `condition` when given.
+fn chalk_trust(condition: Option<&str>) -> String {
+    crate::trust_policy(&[CHALK], condition)
 }
 
 /// Writes a plan in which `aws_iam_role.chalk`'s trust goes from `before` to `after`.
@@ -215,7 +211,7 @@ fn trust_plan(tag: &str, before: &str, after: &str) -> String {
 
 #[test]
 fn a_trust_beyond_the_documented_one_is_drift_unless_the_base_had_it() {
-    let with_id = chalk_trust(r#","Condition":{"StringEquals":{"sts:ExternalId":"abc"}}"#);
+    let with_id = chalk_trust(Some(r#"{"StringEquals":{"sts:ExternalId":"abc"}}"#));
     let documented = [
         "--documented",
         "*chalk*=chalk:trust",
@@ -238,7 +234,7 @@ fn a_trust_beyond_the_documented_one_is_drift_unless_the_base_had_it() {
         run(&args)
     };
     // The head drops the documented external id: drift, and the gate fails.
-    let dropped = review(&trust_plan("drop", &with_id, &chalk_trust("")));
+    let dropped = review(&trust_plan("drop", &with_id, &chalk_trust(None)));
     assert_eq!(dropped.code, 1, "{}{}", dropped.stdout, dropped.stderr);
     let report = json(&dropped);
     assert!(
@@ -255,7 +251,7 @@ fn a_trust_beyond_the_documented_one_is_drift_unless_the_base_had_it() {
     ));
     // Another customer's external id instead of the documented one: drift too (the
     // confused deputy), although an external id is still required.
-    let other = chalk_trust(r#","Condition":{"StringEquals":{"sts:ExternalId":"xyz"}}"#);
+    let other = chalk_trust(Some(r#"{"StringEquals":{"sts:ExternalId":"xyz"}}"#));
     let swapped = json(&review(&trust_plan("swap", &with_id, &other)));
     assert!(
         swapped["findings"]
@@ -264,7 +260,7 @@ fn a_trust_beyond_the_documented_one_is_drift_unless_the_base_had_it() {
         "{swapped}"
     );
     // A head equal to the documented trust is no drift (a wording change only).
-    let kept = review(&trust_plan("keep", &chalk_trust(""), &with_id));
+    let kept = review(&trust_plan("keep", &chalk_trust(None), &with_id));
     let report = json(&kept);
     assert!(
         !has(
@@ -278,8 +274,8 @@ fn a_trust_beyond_the_documented_one_is_drift_unless_the_base_had_it() {
     // Drift the base already had is not repeated.
     let unchanged = review(&trust_plan(
         "same",
-        &chalk_trust(""),
-        &format!("{} ", chalk_trust("")),
+        &chalk_trust(None),
+        &format!("{} ", chalk_trust(None)),
     ));
     assert!(!has(
         &found(&json(&unchanged)),
@@ -292,8 +288,8 @@ fn a_trust_beyond_the_documented_one_is_drift_unless_the_base_had_it() {
 fn a_role_whose_trust_drops_the_external_id_fails_the_gate() {
     let path = trust_plan(
         "widened",
-        &chalk_trust(r#","Condition":{"StringEquals":{"sts:ExternalId":"abc"}}"#),
-        &chalk_trust(""),
+        &chalk_trust(Some(r#"{"StringEquals":{"sts:ExternalId":"abc"}}"#)),
+        &chalk_trust(None),
     );
     let run = run(&[
         "diff",
